@@ -1,0 +1,44 @@
+"""Small helpers shared by the detectors: percentages, rounding, dates, indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+import talib
+
+from .series import Series
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def pct(new: float, old: float) -> float:
+    """Percent change from ``old`` to ``new`` (5.66 means +5.66%)."""
+    return (new / old - 1.0) * 100.0
+
+
+def r2(x: float) -> float:
+    """Round to 2 decimals, the precision every percentage and price is reported at."""
+    return float(round(float(x), 2))
+
+
+def month_year(iso: str) -> str:
+    """``2012-11-16`` -> ``November 2012`` (how a chartist names an anchor)."""
+    return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+
+
+def atr(s: Series, period: int = 14) -> np.ndarray:
+    """Average true range (TA-Lib), NaN during warm-up."""
+    return talib.ATR(s.high, s.low, s.close, timeperiod=period)
+
+
+def sessions_per_week(timeframe: str) -> float:
+    """Bars per week on a timeframe, to express slopes per week."""
+    return 5.0 if timeframe == "daily" else 1.0
+
+# How many bars back an event may lie and still be reported as news.
+RECENT = {"daily": 21, "weekly": 13}
+
+
+def is_recent(s: Series, known_at_index: int) -> bool:
+    """True when an event known at bar ``known_at_index`` is recent news at the last bar."""
+    return len(s) - 1 - known_at_index < RECENT[s.timeframe]

@@ -1,0 +1,76 @@
+"""Series: the numpy view of one symbol's bars that every detector reads.
+
+Detectors are pure functions over these arrays (no pandas, no I/O), so they can
+be numba-compiled and run the same way in ``findings`` and in universe scans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One symbol on one timeframe, all arrays the same length, oldest first.
+
+    ``dates`` is ``datetime64[D]``; prices are float64; ``volume`` and
+    ``adj_close`` are float64 arrays (all NaN when the source lacks them).
+    ``partial_last`` says the last bar's period is still running (weekly only).
+    """
+
+    symbol: str
+    timeframe: str
+    dates: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    adj_close: np.ndarray
+    partial_last: bool = False
+
+    def __len__(self) -> int:
+        return len(self.close)
+
+    @property
+    def has_volume(self) -> bool:
+        return bool(np.isfinite(self.volume).any())
+
+    def iso(self, i: int) -> str:
+        """ISO date of bar ``i`` (negative indexes allowed)."""
+        return str(self.dates[i])
+
+    def head(self, n: int) -> Series:
+        """The first ``n`` bars: what was known at bar ``n - 1`` (for prefix tests)."""
+        return Series(self.symbol, self.timeframe, self.dates[:n], self.open[:n], self.high[:n],
+                      self.low[:n], self.close[:n], self.volume[:n], self.adj_close[:n],
+                      self.partial_last if n >= len(self) else False)
+
+    def total_return_close(self) -> np.ndarray:
+        """``adj_close`` where available (dividends included), else ``close``."""
+        if np.isfinite(self.adj_close).all():
+            return self.adj_close
+        return np.where(np.isfinite(self.adj_close), self.adj_close, self.close)
+
+
+def series_from_bars(bars: pd.DataFrame, symbol: str, timeframe: str = "daily") -> Series:
+    """Build a Series from Bars (see ``tapereader.data.bars`` for the convention)."""
+    n = len(bars)
+    nan = np.full(n, np.nan)
+
+    def col(name: str) -> np.ndarray:
+        if name in bars:
+            return np.ascontiguousarray(bars[name].to_numpy(dtype=np.float64, na_value=np.nan))
+        return nan.copy()
+
+    partial = bool(n and "partial" in bars and bool(bars["partial"].iloc[-1]))
+    return Series(
+        symbol=symbol,
+        timeframe=timeframe,
+        dates=bars.index.values.astype("datetime64[D]"),
+        open=col("open"), high=col("high"), low=col("low"), close=col("close"),
+        volume=col("volume"), adj_close=col("adj_close"), partial_last=partial,
+    )
