@@ -1,0 +1,122 @@
+"""Watchlist and settings: which symbols to read, their display names and roles.
+
+A watchlist is a TOML file::
+
+    [symbols.GSPC]
+    name = "S&P 500"
+    role = "benchmark"
+
+    [[pairs]]        # pairs compared by relative strength, leader first
+    symbols = ["IWM", "QQQ"]
+
+Roles say what an instrument stands for in a note: benchmark, small_caps,
+large_cap_growth, large_cap_value, bonds, commodities, credit, gold, volatility.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .data.errors import TapereaderError
+
+ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value", "bonds",
+         "commodities", "credit", "gold", "volatility", "rates", "stock")
+
+
+class ConfigError(TapereaderError):
+    """A watchlist file is unreadable or names something unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    symbol: str
+    name: str
+    role: str
+    tracks: str | None = None  # an ETF names the index it tracks (IWM tracks RUT)
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    instruments: dict[str, Instrument]
+    pairs: tuple[tuple[str, str], ...] = field(default=())
+
+    def name(self, symbol: str) -> str:
+        """Display name (the ticker when the watchlist does not know the symbol)."""
+        inst = self.instruments.get(symbol)
+        return inst.name if inst else symbol
+
+    def role(self, symbol: str) -> str:
+        inst = self.instruments.get(symbol)
+        return inst.role if inst else "stock"
+
+    def roles(self, symbols: list[str] | None = None) -> dict[str, str]:
+        syms = symbols if symbols is not None else list(self.instruments)
+        return {s: self.role(s) for s in syms}
+
+    def with_role(self, role: str) -> list[str]:
+        return [s for s, i in self.instruments.items() if i.role == role]
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self.instruments
+
+
+_DEFAULT = (
+    ("GSPC", "S&P 500", "benchmark", None),
+    ("RUT", "Russell 2000", "small_caps", None),
+    ("NDX", "Nasdaq 100", "large_cap_growth", None),
+    ("SPY", "SPDR S&P 500 ETF (SPY)", "benchmark", "GSPC"),
+    ("IWM", "iShares Russell 2000 ETF (IWM)", "small_caps", "RUT"),
+    ("QQQ", "Invesco QQQ (QQQ)", "large_cap_growth", "NDX"),
+    ("DIA", "SPDR Dow Jones ETF (DIA)", "large_cap_value", "DJI"),
+    ("TLT", "20+ year Treasuries (TLT)", "bonds", None),
+    ("IEF", "7-10 year Treasuries (IEF)", "bonds", None),
+    ("HYG", "high-yield credit (HYG)", "credit", None),
+    ("LQD", "investment-grade credit (LQD)", "credit", None),
+    ("DBC", "commodities (DBC)", "commodities", None),
+    ("GLD", "gold (GLD)", "gold", None),
+    ("VIX", "VIX", "volatility", None),
+)
+_DEFAULT_PAIRS = (("IWM", "QQQ"), ("IWM", "SPY"), ("RUT", "NDX"), ("RUT", "GSPC"),
+                  ("SPY", "TLT"), ("SPY", "DBC"), ("SPY", "HYG"))
+
+
+def default_watchlist() -> Watchlist:
+    """The reference-case watchlist: US indices, their ETFs, bonds, credit, commodities, gold, VIX."""
+    inst = {s: Instrument(s, n, r, t) for s, n, r, t in _DEFAULT}
+    return Watchlist(inst, _DEFAULT_PAIRS)
+
+
+def load_watchlist(path: Path) -> Watchlist:
+    """Read a watchlist TOML file; errors name the file and the entry at fault."""
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: watchlist file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    syms = doc.get("symbols")
+    if not isinstance(syms, dict) or not syms:
+        raise ConfigError(f"{path}: needs a [symbols.<TICKER>] table for each symbol")
+    inst: dict[str, Instrument] = {}
+    for sym, spec in syms.items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: [symbols.{sym}] must be a table")
+        role = spec.get("role", "stock")
+        if role not in ROLES:
+            raise ConfigError(f"{path}: [symbols.{sym}] role {role!r} is not one of "
+                              f"{', '.join(ROLES)}")
+        inst[sym.upper()] = Instrument(sym.upper(), str(spec.get("name", sym)), role,
+                                       spec.get("tracks"))
+    pairs = []
+    for k, p in enumerate(doc.get("pairs", [])):
+        pair = p.get("symbols") if isinstance(p, dict) else None
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ConfigError(f"{path}: pairs[{k}] needs symbols = [\"A\", \"B\"]")
+        a, b = (str(x).upper() for x in pair)
+        for x in (a, b):
+            if x not in inst:
+                raise ConfigError(f"{path}: pairs[{k}] names {x}, which is not in [symbols]")
+        pairs.append((a, b))
+    return Watchlist(inst, tuple(pairs))
