@@ -7,11 +7,64 @@ findings as of D from the full data equal findings as of D from data through D.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
-from .config import Watchlist
-from .findings import Finding
+from .analysis.series import Series, series_from_bars
+from .config import Watchlist, default_watchlist
+from .data.resample import calendar, cut, resample
+from .findings import Finding, sort_key
+
+# Roles compared in the cross-asset finding, and roles that count as stocks for leadership.
+EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
+CROSS_ROLES = (*EQUITY_ROLES, "bonds", "credit", "commodities", "gold")
+MIN_DAILY_BARS = 2
+
+
+def _asof_of(bars: Mapping[str, pd.DataFrame], asof: str | None) -> pd.Timestamp:
+    if asof is not None:
+        return pd.Timestamp(asof)
+    lasts = [b.index[-1] for b in bars.values() if len(b)]
+    if not lasts:
+        raise ValueError("no bars to analyze")
+    return max(lasts)
+
+
+def last_session(asof: pd.Timestamp) -> pd.Timestamp:
+    """The last XNYS session on or before ``asof``."""
+    cal = calendar()
+    d = pd.Timestamp(asof).normalize()
+    if d > cal.last_session:
+        return cal.last_session
+    if d < cal.first_session:
+        return d
+    return cal.date_to_session(d, direction="previous")
+
+
+def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | None:
+    """A ``stale`` finding when the data ends before the last session on or before ``asof``."""
+    if not len(bars):
+        return None
+    last = bars.index[-1]
+    expected = last_session(asof)
+    if last >= expected:
+        return None
+    d = last.date().isoformat()
+    missing = len(calendar().sessions_in_range(last + pd.Timedelta(days=1), expected))
+    return Finding("stale", symbol, "daily", d, d,
+                   {"last_date": d, "asof": expected.date().isoformat(),
+                    "missing_sessions": missing},
+                   f"{symbol}: data ends {d}, {missing} sessions before {expected.date()}; "
+                   f"no readings for it.", score=0.1)
+
+
+def symbol_series(bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
+    """Daily and weekly Series of one symbol cut at ``asof``."""
+    daily = cut(bars, asof)
+    d = series_from_bars(daily, symbol, "daily")
+    w = series_from_bars(resample(daily, "weekly", asof), symbol, "weekly")
+    return d, w
 
 
 def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Finding]:
@@ -19,10 +72,84 @@ def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> 
 
     The scan runs exactly this per symbol; ``analyze`` adds pairs and cross-asset findings.
     """
-    raise NotImplementedError  # wired up by the lead once the detectors land
+    at = _asof_of({symbol: bars}, asof)
+    stale = _stale(symbol, cut(bars, at), at)
+    if stale is not None:
+        return [stale]
+    d, w = symbol_series(bars, symbol, at)
+    return sorted(_single(d, w), key=sort_key)
+
+
+def _single(d: Series, w: Series) -> list[Finding]:
+    from .analysis import channels, moves, records, reversals, targets, trendlines, zones
+    from .analysis.analogs import find_analogs
+    from .analysis.swings import find_swings
+
+    if len(d) < MIN_DAILY_BARS:
+        return []
+    out: list[Finding] = []
+    sw_d = find_swings(d)
+    out += records.find_records(d, sw_d)
+    out += moves.find_moves(d)
+    out += reversals.find_reversals(d)
+    zs = zones.find_zones(d, sw_d)
+    out += zs
+    out += zones.find_breakouts(d, sw_d)
+    out += targets.find_targets(d, zs, sw_d)
+    if len(w) >= 2:
+        sw_w = find_swings(w)
+        out += trendlines.find_trendlines(w, sw_w)
+        out += channels.find_channels(w)
+        out += find_analogs(w)
+    return out
 
 
 def analyze(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
             watchlist: Watchlist | None = None) -> list[Finding]:
-    """All findings for the given symbols as of ``asof`` (default: the latest date in the data)."""
-    raise NotImplementedError
+    """All findings for the given symbols as of ``asof`` (default: the latest date in the data).
+
+    Per symbol: records, moves, reversals, zones, breakouts, targets (daily) and trend lines,
+    channels, analogs (weekly). Across symbols: relative strength for the watchlist's pairs,
+    leadership among stock indices/ETFs and the cross-asset comparison by role.
+    """
+    from .analysis.relative import find_cross_asset, find_leadership, find_relative
+
+    wl = watchlist or default_watchlist()
+    at = _asof_of(bars, asof)
+    out: list[Finding] = []
+    fresh: dict[str, Series] = {}
+    for sym, b in bars.items():
+        b = cut(b, at)
+        stale = _stale(sym, b, at)
+        if stale is not None:
+            out.append(stale)
+            continue
+        if not len(b):
+            continue
+        d, w = symbol_series(b, sym, at)
+        fresh[sym] = d
+        out += _single(d, w)
+    pairs = [(a, b) for a, b in wl.pairs if a in fresh and b in fresh]
+    if pairs:
+        out += find_relative(fresh, pairs)
+    equities = [s for s in fresh if wl.role(s) in EQUITY_ROLES and s in wl]
+    if len(equities) >= 2:
+        out += find_leadership(fresh, equities)
+    roles = {s: wl.role(s) for s in fresh if s in wl and wl.role(s) in CROSS_ROLES}
+    if len(set(roles.values())) >= 2:
+        out += find_cross_asset(fresh, roles)
+    return sorted(out, key=sort_key)
+
+
+def findings_document(found: list[Finding], bars: Mapping[str, pd.DataFrame],
+                      asof: str | None) -> dict[str, Any]:
+    """The JSON contract: ``{asof, data_through, symbols, findings}`` (see docs/findings.md)."""
+    at = _asof_of(bars, asof)
+    lasts = [cut(b, at).index[-1] for b in bars.values() if len(cut(b, at))]
+    through = max(lasts).date().isoformat() if lasts else None
+    return {
+        "asof": at.date().isoformat(),
+        "data_through": through,
+        "symbols": list(bars),
+        "findings": [f.to_dict() for f in found],
+    }

@@ -1,0 +1,36 @@
+# One command each, on a fresh machine: `make report` (the daily note) and `make test`.
+# Both create .venv and install tapereader with its pinned dependencies first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ASOF   ?= 2013-07-08
+OUT    ?= out
+
+.PHONY: install report findings test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/tapereader report --asof $(ASOF) --out $(OUT)
+
+findings: $(STAMP)
+	$(BIN)/tapereader findings --asof $(ASOF)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Read a data folder and run the engine: what ``findings`` and ``report`` share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .config import Watchlist
+from .data.errors import DataError
+from .findings import Finding
+
+
+@dataclass
+class Run:
+    bars: dict[str, pd.DataFrame]
+    findings: list[Finding]
+    document: dict[str, Any]
+    errors: dict[str, DataError] = field(default_factory=dict)
+
+
+def choose_symbols(available: list[str], watchlist: Watchlist) -> list[str]:
+    """Every available symbol: the watchlist's first (in its order), then the rest sorted."""
+    known = [s for s in watchlist.instruments if s in available]
+    return known + sorted(s for s in available if s not in watchlist)
+
+
+def load_and_analyze(folder: Path, asof: str | None, watchlist: Watchlist,
+                     symbols: list[str] | None) -> Run:
+    """Read the symbols' files (bad files reported, not fatal) and analyze as of ``asof``."""
+    from .data.readers import list_symbols, read_folder
+    from .engine import analyze, findings_document
+
+    syms = symbols or choose_symbols(list_symbols(folder), watchlist)
+    if not syms:
+        raise DataError(str(folder), "no SYMBOL.csv or SYMBOL.parquet files in this folder")
+    res = read_folder(folder, syms)
+    if not res.bars:
+        first = next(iter(res.errors.values()))
+        raise DataError(str(folder), f"no readable symbol files (first problem: {first})")
+    bars = {s: res.bars[s] for s in syms if s in res.bars}
+    found = analyze(bars, asof, watchlist)
+    doc = findings_document(found, bars, asof)
+    return Run(bars, found, doc, dict(res.errors))
