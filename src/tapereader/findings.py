@@ -119,3 +119,73 @@ def sort_key(f: Finding) -> tuple:
     """Deterministic order: symbol, pair, kind, timeframe, date, then figures."""
     return (f.symbol, f.other_symbol or "", f.kind, f.timeframe, f.date, f.known_at,
             repr(sorted(f.figures.items(), key=lambda kv: kv[0])))
+
+
+_DOC_KEYS = ("asof", "data_through", "symbols", "findings")
+_FINDING_KEYS = ("kind", "symbol", "other_symbol", "timeframe", "date", "known_at", "figures",
+                 "summary")
+
+
+def _is_iso(x: Any) -> bool:
+    import datetime as dt
+
+    try:
+        return isinstance(x, str) and dt.date.fromisoformat(x).isoformat() == x
+    except ValueError:
+        return False
+
+
+def validate_document(doc: Any) -> list[str]:
+    """Problems with a findings JSON document (empty when it follows docs/findings.md)."""
+    if not isinstance(doc, dict):
+        return ["document is not an object"]
+    probs = [f"missing key {k!r}" for k in _DOC_KEYS if k not in doc]
+    probs += [f"unexpected key {k!r}" for k in doc if k not in _DOC_KEYS]
+    if probs:
+        return probs
+    if not _is_iso(doc["asof"]):
+        probs.append("asof is not an ISO date")
+    if doc["data_through"] is not None and not _is_iso(doc["data_through"]):
+        probs.append("data_through is not an ISO date")
+    if not (isinstance(doc["symbols"], list) and all(isinstance(s, str) for s in doc["symbols"])):
+        probs.append("symbols is not a list of strings")
+    for i, f in enumerate(doc["findings"]):
+        where = f"findings[{i}]"
+        if not isinstance(f, dict) or list(f) != list(_FINDING_KEYS):
+            probs.append(f"{where}: keys must be {list(_FINDING_KEYS)} in that order")
+            continue
+        if f["kind"] not in KINDS:
+            probs.append(f"{where}: unknown kind {f['kind']!r}")
+            continue
+        if f["timeframe"] not in TIMEFRAMES:
+            probs.append(f"{where}: timeframe {f['timeframe']!r}")
+        for k in ("date", "known_at"):
+            if not _is_iso(f[k]):
+                probs.append(f"{where}: {k} {f[k]!r} is not an ISO date")
+        if _is_iso(f["known_at"]) and _is_iso(doc["asof"]) and f["known_at"] > doc["asof"]:
+            probs.append(f"{where}: known_at {f['known_at']} after asof")
+        if not isinstance(f["figures"], dict):
+            probs.append(f"{where}: figures is not an object")
+            continue
+        missing = [k for k in KINDS[f["kind"]] if k not in f["figures"]]
+        if missing:
+            probs.append(f"{where}: {f['kind']} lacks figures {missing}")
+        if not isinstance(f["summary"], str) or not f["summary"].strip():
+            probs.append(f"{where}: empty summary")
+        if f["other_symbol"] is not None and not isinstance(f["other_symbol"], str):
+            probs.append(f"{where}: other_symbol must be a string or null")
+        probs += [f"{where}: {p}" for p in _plain(f["figures"], "figures")]
+    return probs
+
+
+def _plain(v: Any, path: str) -> list[str]:
+    """Figures hold only JSON scalars, lists and objects; numbers are finite."""
+    if isinstance(v, dict):
+        return [p for k, x in v.items() for p in _plain(x, f"{path}.{k}")]
+    if isinstance(v, list):
+        return [p for i, x in enumerate(v) for p in _plain(x, f"{path}[{i}]")]
+    if v is None or isinstance(v, str | bool | int):
+        return []
+    if isinstance(v, float):
+        return [] if math.isfinite(v) else [f"{path} is not finite"]
+    return [f"{path} has type {type(v).__name__}"]
