@@ -12,7 +12,7 @@ from tapereader.paths import DATA_ENV, default_data_dir
 
 @pytest.fixture(scope="session")
 def market_dir() -> Path:
-    """The real data folder (../shared/data/market or $TAPEREADER_DATA); missing data is an error."""
+    """The real data folder (../shared/data/market or $TAPEREADER_DATA); missing is an error."""
     d = default_data_dir()
     if not (d / "GSPC.csv").exists():
         raise RuntimeError(f"real market data not found in {d}: set {DATA_ENV} "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,14 +22,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
-DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder of SYMBOL.csv/.parquet files "
-                                               "(default $TAPEREADER_DATA or ../shared/data/market).")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="Folder of SYMBOL.csv/.parquet files "
+    "(default $TAPEREADER_DATA or ../shared/data/market).")]
 AsofOpt = Annotated[str | None, typer.Option("--asof", help="Read the charts as of this date "
                                               "(YYYY-MM-DD); later bars are ignored.")]
 WatchOpt = Annotated[Path | None, typer.Option("--watchlist", help="Watchlist TOML file.")]
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

@@ -83,7 +83,7 @@ _DEFAULT_PAIRS = (("IWM", "QQQ"), ("IWM", "SPY"), ("RUT", "NDX"), ("RUT", "GSPC"
 
 
 def default_watchlist() -> Watchlist:
-    """The reference-case watchlist: US indices, their ETFs, bonds, credit, commodities, gold, VIX."""
+    """The reference-case watchlist: US indices and ETFs, bonds, credit, commodities, gold, VIX."""
     inst = {s: Instrument(s, n, r, t) for s, n, r, t in _DEFAULT}
     return Watchlist(inst, _DEFAULT_PAIRS)
 
