@@ -1,0 +1,288 @@
+"""Zones: price bands where swings cluster (resistance and support), and closing breakouts.
+
+A chartist draws resistance where several highs (or an old low that broke) line up,
+and calls a *breakout* when a close clears a prior significant high. Both are built
+here from the causal swing points of ``swings.find_swings``; no other swing logic.
+
+Conventions (daily bars by default; any timeframe works):
+
+- a zone's ``low``/``high`` are the extremes of its member swing prices;
+- ``distance_pct`` is the close measured against the zone's nearest edge,
+  ``(close / edge - 1) * 100``: negative when the close is below the zone (edge = low),
+  positive when above it (edge = high), 0 when the close is inside it;
+- ``role`` is "resistance" for a zone above the close, "support" below it; a zone that
+  contains the close takes the role of the side it is being tested from.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ..findings import Finding
+from .lib import atr, is_recent, month_year, pct, r2
+from .series import Series
+from .swings import Swings
+
+# Bars per year on each timeframe: lookbacks are expressed in years so weekly works too.
+_BARS_PER_YEAR = {"daily": 252, "weekly": 52}
+
+
+def _swings(s: Series, swings: Swings | None) -> Swings:
+    if swings is not None:
+        return swings
+    from .swings import find_swings  # the one swing implementation (owned by trendlines)
+
+    return find_swings(s)
+
+
+def _last_atr(s: Series) -> float:
+    """ATR at the last bar, falling back to the mean range on short histories."""
+    n = len(s)
+    if n >= 15:
+        a = atr(s)[-1]
+        if np.isfinite(a) and a > 0:
+            return float(a)
+    rng = s.high - s.low
+    rng = rng[np.isfinite(rng)]
+    return float(rng.mean()) if len(rng) else 0.0
+
+
+def _cluster(prices: np.ndarray, width: float) -> list[np.ndarray]:
+    """Split sorted-order positions of ``prices`` into groups spanning at most ``width``.
+
+    Divisive on the largest gap, so the result does not depend on where a scan starts.
+    """
+    order = np.argsort(prices, kind="stable")
+    out: list[np.ndarray] = []
+    stack = [order]
+    while stack:
+        g = stack.pop()
+        p = prices[g]
+        if len(g) == 1 or p[-1] - p[0] <= width:
+            out.append(g)
+            continue
+        k = int(np.argmax(np.diff(p))) + 1
+        stack.append(g[k:])
+        stack.append(g[:k])
+    return out
+
+
+@numba.njit(cache=True)
+def _touches(high, low, close, lo, hi, start, gap):  # pragma: no cover - numba
+    """Touch episodes of band [lo, hi] from bar ``start``: runs of bars whose range meets the
+    band without crossing it entirely (bars at most ``gap`` apart merge into one episode).
+
+    Returns (episodes, last touching bar or -1, the side of the band the latest close
+    outside it was on: +1 above, -1 below, 0 none)."""
+    n = len(close)
+    count = 0
+    last = -1
+    for i in range(start, n):
+        if high[i] >= lo and low[i] <= hi and not (low[i] < lo and high[i] > hi):
+            if last < 0 or i - last > gap:
+                count += 1
+            last = i
+    side = 0
+    for i in range(n - 1, -1, -1):
+        if close[i] > hi:
+            side = 1
+            break
+        if close[i] < lo:
+            side = -1
+            break
+    return count, last, side
+
+
+def find_zones(
+    s: Series,
+    swings: Swings | None = None,
+    *,
+    lookback_years: float = 2.0,
+    width_atr: float = 0.6,
+    min_width_pct: float = 0.3,
+    max_width_pct: float = 1.5,
+    pad_atr: float = 0.1,
+    max_distance_pct: float = 15.0,
+    per_side: int = 3,
+    min_touches: int = 2,
+    touch_gap: int = 2,
+) -> list[Finding]:
+    """Resistance and support zones as of the last bar (state findings).
+
+    Swing highs and lows confirmed by the last bar within ``lookback_years`` are clustered
+    into bands no wider than ``width_atr`` ATRs (clipped to ``min_width_pct``..``max_width_pct``
+    of the close). Highs and lows cluster together, so a broken resistance becomes support.
+    Touches are episodes of bars meeting the band (padded by ``pad_atr`` ATR) since its first
+    swing; zones with ``min_touches`` within ``max_distance_pct`` of the close are kept, the
+    ``per_side`` best (touches, recency, nearness) above and below.
+    Figures: role, low, high, touches, last_touch, distance_pct, swing_dates.
+    """
+    n = len(s)
+    if n < 5:
+        return []
+    sw = _swings(s, swings)
+    last = n - 1
+    close = float(s.close[-1])
+    if not np.isfinite(close) or close <= 0 or len(sw) == 0:
+        return []
+    a = _last_atr(s)
+    width = min(max(width_atr * a, min_width_pct / 100 * close), max_width_pct / 100 * close)
+    pad = pad_atr * a
+    look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))
+    sel = (sw.confirm <= last) & (sw.idx >= n - look) & np.isfinite(sw.price)
+    if not sel.any():
+        return []
+    idx, kind, price = sw.idx[sel], sw.kind[sel], sw.price[sel]
+    mag = sw.magnitude[sel]
+
+    cands: list[tuple[float, Finding]] = []
+    for g in _cluster(price, width):
+        lo, hi = float(price[g].min()), float(price[g].max())
+        first = int(idx[g].min())
+        count, tlast, side = _touches(s.high, s.low, s.close, lo - pad, hi + pad, first, touch_gap)
+        count = max(count, len(g))  # merged episodes never hide distinct member swings
+        if count < min_touches or tlast < 0:
+            continue
+        if close < lo:
+            role, dist = "resistance", pct(close, lo)
+        elif close > hi:
+            role, dist = "support", pct(close, hi)
+        else:
+            # inside: the role of the side it is tested from (last close outside the band)
+            role, dist = ("resistance" if side <= 0 else "support"), 0.0
+        if abs(dist) > max_distance_pct:
+            continue
+        age = last - int(idx[g].max())
+        recency = float(np.exp(-age / (look / 4)))
+        major = float(np.nanmax(mag[g])) if np.isfinite(mag[g]).any() else 0.0
+        score = (min(count, 8) / 8 * 0.4 + recency * 0.25
+                 + (1 - abs(dist) / max_distance_pct) * 0.25 + min(major, 20) / 20 * 0.1)
+        swing_dates = sorted({s.iso(int(i)) for i in idx[g]})
+        figures = {
+            "role": role, "low": r2(lo), "high": r2(hi), "touches": int(count),
+            "last_touch": s.iso(tlast), "distance_pct": r2(dist), "swing_dates": swing_dates,
+            "highs": int((kind[g] > 0).sum()), "lows": int((kind[g] < 0).sum()),
+        }
+        cands.append((score, Finding(
+            kind="zone", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(-1),
+            known_at=s.iso(-1), figures=figures, summary=_zone_summary(s.symbol, figures),
+            score=round(score, 4))))
+
+    out: list[Finding] = []
+    for role in ("resistance", "support"):
+        side = sorted((c for c in cands if c[1].figures["role"] == role),
+                      key=lambda c: (-c[0], c[1].figures["low"]))
+        out.extend(f for _, f in side[:per_side])
+    out.sort(key=lambda f: (-f.score, f.figures["low"]))
+    return out
+
+
+def _zone_summary(symbol: str, f: dict) -> str:
+    d = f["distance_pct"]
+    where = ("the close is inside it" if d == 0
+             else f"the close is {abs(d)}% {'below' if d < 0 else 'above'} it")
+    return (f"{symbol} {f['role']} at {f['low']}-{f['high']} ({f['touches']} touches, "
+            f"last {f['last_touch']}); {where}.")
+
+
+@numba.njit(cache=True)
+def _first_breaks(close, tol, levels, start, known, sign, lookback):  # pragma: no cover
+    """For each level j, the first bar b > start[j] whose close is beyond it by more than
+    tol[b] (sign +1 above, -1 below), searched within ``lookback`` bars of start[j].
+    Returns the break bar, or -1 when none, or -2 when it broke before it was known."""
+    n = len(close)
+    m = len(levels)
+    out = np.full(m, -1, np.int64)
+    for j in range(m):
+        end = min(n, start[j] + lookback + 1)
+        for b in range(start[j] + 1, end):
+            if sign[j] * (close[b] - levels[j]) > tol[b]:
+                out[j] = b if b > known[j] else -2
+                break
+    return out
+
+
+def find_breakouts(
+    s: Series,
+    swings: Swings | None = None,
+    *,
+    lookback_years: float = 1.0,
+    tol_atr: float = 0.25,
+    window: int = 3,
+) -> list[Finding]:
+    """Closing breakouts above prior swing highs and breakdowns below prior swing lows (events).
+
+    A swing's *closing level* is its highest close (lowest for a low) within ``window`` bars
+    of the swing bar; it is known once the swing is confirmed and that window has closed.
+    The first later close beyond it by more than ``tol_atr`` ATRs breaks it (smaller pokes
+    do not count, so the level still caps price). On each breaking bar the most significant
+    level broken (largest swing magnitude) is reported; ``date == known_at`` is that bar,
+    reported while recent (``lib.is_recent``).
+    Figures: level, date, prior_high_date/prior_low_date, prior_high/prior_low (intraday),
+    pct_beyond (close vs level, %), magnitude.
+    """
+    n = len(s)
+    if n < 20:
+        return []
+    sw = _swings(s, swings)
+    if len(sw) == 0:
+        return []
+    a = atr(s)
+    rng = np.nanmean(s.high - s.low) if np.isfinite(s.high - s.low).any() else 0.0
+    a = np.where(np.isfinite(a), a, rng)
+    tol = tol_atr * a
+    look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))
+    m = len(sw)
+    levels = np.empty(m)
+    known = np.empty(m, np.int64)
+    for j in range(m):
+        i = int(sw.idx[j])
+        lo, hi = max(0, i - window), min(n, i + window + 1)
+        seg = s.close[lo:hi]
+        levels[j] = np.nanmax(seg) if sw.kind[j] > 0 else np.nanmin(seg)
+        known[j] = max(int(sw.confirm[j]), i + window)
+    sign = np.where(sw.kind > 0, 1.0, -1.0)
+    start = np.ascontiguousarray(sw.idx, dtype=np.int64)
+    brk = _first_breaks(np.ascontiguousarray(s.close), tol, levels, start, known, sign, look)
+
+    best: dict[tuple[int, int], int] = {}
+    for j in np.flatnonzero(brk >= 0):
+        b = int(brk[j])
+        if not is_recent(s, b):
+            continue
+        key = (b, int(sw.kind[j]))
+        if key not in best or _more_significant(sw, j, best[key]):
+            best[key] = int(j)
+    out = []
+    for (b, k), j in sorted(best.items()):
+        out.append(_breakout_finding(s, sw, j, b, k, float(levels[j])))
+    return out
+
+
+def _more_significant(sw: Swings, j: int, other: int) -> bool:
+    mj, mo = sw.magnitude[j], sw.magnitude[other]
+    if mj != mo:
+        return bool(mj > mo)
+    return bool(sw.idx[j] > sw.idx[other])  # same size: the more recent level
+
+
+def _breakout_finding(s: Series, sw: Swings, j: int, b: int, k: int, level: float) -> Finding:
+    up = k > 0
+    i = int(sw.idx[j])
+    name = month_year(s.iso(i)) + (" high" if up else " low")
+    close = float(s.close[b])
+    figures = {
+        "level": r2(level), "date": s.iso(b),
+        ("prior_high_date" if up else "prior_low_date"): s.iso(i),
+        ("prior_high" if up else "prior_low"): r2(sw.price[j]),
+        "pct_beyond": r2(pct(close, level)), "close": r2(close), "basis": "close",
+        "name": name, "magnitude": r2(sw.magnitude[j]),
+    }
+    verb = "closed above" if up else "closed below"
+    summary = (f"{s.symbol} {verb} its {name} (closing level {figures['level']}) on {s.iso(b)} "
+               f"at {figures['close']}, {abs(figures['pct_beyond'])}% "
+               f"{'above' if up else 'below'} it.")
+    return Finding(kind="breakout" if up else "breakdown", symbol=s.symbol,
+                   timeframe=s.timeframe, date=s.iso(b), known_at=s.iso(b), figures=figures,
+                   summary=summary, score=round(float(min(sw.magnitude[j], 30)) / 30, 4))
