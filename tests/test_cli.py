@@ -1,0 +1,78 @@
+"""The command line as a user meets it: help, bars, findings, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tapereader.findings import validate_document
+
+
+def run(*args: str, data=None, env_data=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if env_data is not None:
+        env["TAPEREADER_DATA"] = str(env_data)
+    cmd = [sys.executable, "-m", "tapereader.cli", *args]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_help_lists_commands():
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("bars", "findings", "report", "fetch", "scan"):
+        assert cmd in r.stdout
+
+
+@pytest.mark.realdata
+def test_bars_weekly_csv(market_dir):
+    r = run("bars", "GSPC", "--weekly", "--asof", "2013-07-08", "--format", "csv", data=market_dir)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "date,open,high,low,close,volume"
+    row = next(x for x in lines if x.startswith("2013-06-21,")).split(",")
+    assert [round(float(v), 2) for v in row[1:5]] == [1630.64, 1654.19, 1577.70, 1592.43]
+    assert lines[-1].startswith("2013-07-08,")
+    assert next(x for x in lines if x.startswith("2013-07-05,")).split(",")[1].startswith("1609.78")
+
+
+@pytest.mark.realdata
+def test_data_folder_from_environment(market_dir):
+    r = run("bars", "IWM", "--asof", "2013-07-08", "--format", "csv", env_data=market_dir)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1].startswith("2013-07-08,")
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["bars", "NOPE"], "NOPE"),
+    (["bars", "GSPC", "--asof", "someday"], "--asof 'someday' is not a date"),
+    (["bars", "GSPC", "--weekly", "--monthly"], "choose one of --weekly and --monthly"),
+])
+def test_bad_input_is_one_line(market_dir, args, needle):
+    r = run(*args, data=market_dir)
+    assert r.returncode != 0
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) <= 2
+
+
+def test_missing_data_folder_is_one_line(tmp_path):
+    r = run("findings", data=tmp_path / "nowhere")
+    assert r.returncode == 1 and "data folder not found" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.realdata
+def test_findings_json(market_dir):
+    r = run("findings", "--asof", "2013-07-08", "--symbols", "IWM,QQQ", "--format", "json",
+            data=market_dir)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert validate_document(doc) == []
+    assert doc["symbols"] == ["IWM", "QQQ"] and doc["asof"] == "2013-07-08"
+    assert {f["symbol"] for f in doc["findings"]} <= {"IWM", "QQQ"}
+    assert any(f["kind"] == "relative_strength" for f in doc["findings"])
