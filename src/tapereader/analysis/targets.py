@@ -84,13 +84,14 @@ def _targets(s: Series, direction: str, close: float, levels: list, max_pct: flo
             continue
         same = next((k for k in kept if r2(k[0]) == r2(lvl)), None)
         if same is not None:  # e.g. the year's high is the all-time high
-            same[1] = f"{same[1]} ({basis})"
+            same[4].append(basis)
             same[3] = f"{same[3]}+{source}"
             continue
-        kept.append([lvl, basis, bdate, source])
+        kept.append([lvl, basis, bdate, source, []])
     kept.sort(key=lambda k: abs(k[0] - close))
     out = []
-    for rank, (lvl, basis, bdate, source) in enumerate(kept):
+    for rank, (lvl, first, bdate, source, also) in enumerate(kept):
+        basis = first + (f" (the {', the '.join(also)})" if also else "")
         p = r2(pct(lvl, close))
         figures = {"direction": direction, "level": r2(lvl), "pct": p, "basis": basis,
                    "basis_date": bdate, "source": source}
