@@ -8,22 +8,20 @@ is marked ``partial`` and labelled by its last session so far.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
 
+from . import calendar as xcal
 from .bars import Bars
 
-CALENDAR = "XNYS"
+CALENDAR = xcal.CALENDAR
 RULES = {"weekly": "W-FRI", "monthly": "M"}
 
 
-@lru_cache(maxsize=1)
 def calendar() -> xcals.ExchangeCalendar:
-    """The XNYS calendar (cached: building it takes ~100 ms)."""
-    return xcals.get_calendar(CALENDAR)
+    """The XNYS calendar from 1885 (cached; see :mod:`tapereader.data.calendar`)."""
+    return xcal.xnys()
 
 
 def cut(bars: Bars, asof: pd.Timestamp | str | None) -> Bars:
@@ -33,44 +31,64 @@ def cut(bars: Bars, asof: pd.Timestamp | str | None) -> Bars:
     return bars.loc[: pd.Timestamp(asof)]
 
 
-def _period_keys(index: pd.DatetimeIndex, timeframe: str) -> np.ndarray:
+def _period_keys(index: pd.DatetimeIndex | np.ndarray, timeframe: str) -> np.ndarray:
+    """One int per bar, equal within a calendar week (Sat..Fri) or month."""
+    days = np.asarray(index, dtype="datetime64[D]")
     if timeframe == "weekly":
-        return index.to_period("W-FRI").asi8
+        # day 0 (1970-01-01) is a Thursday; shifting by 2 puts Saturday first in each week
+        return (days.astype("int64") - 2) // 7
     if timeframe == "monthly":
-        return index.to_period("M").asi8
+        return days.astype("datetime64[M]").astype("int64")
     raise ValueError(f"unknown timeframe {timeframe!r}: use weekly or monthly")
 
 
+def _last_valid(x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per group, the last non-NaN value (NaN if the group has none)."""
+    pos = np.where(np.isnan(x), -1, np.arange(len(x)))
+    last = np.maximum.accumulate(pos)[ends]
+    out = x[np.maximum(last, 0)]
+    out[last < starts] = np.nan
+    return out
+
+
 def resample(bars: Bars, timeframe: str, asof: pd.Timestamp | str | None = None) -> Bars:
-    """Aggregate daily Bars into weekly/monthly Bars (OHLC, summed volume, last adj_close)."""
+    """Aggregate daily Bars into weekly/monthly Bars (OHLC, summed volume, last adj_close).
+
+    Each bar is labelled by its last session; ``sessions`` counts the daily bars in it and
+    ``partial`` marks a last bar whose period has sessions after ``asof`` (or after the
+    last daily bar when ``asof`` is None).
+    """
     bars = cut(bars, asof)
+    keys = _period_keys(bars.index, timeframe)
     if bars.empty:
         out = bars.iloc[:0].copy()
         out["sessions"] = pd.Series(dtype="int64")
         out["partial"] = pd.Series(dtype="bool")
         return out
-    keys = _period_keys(bars.index, timeframe)
-    g = bars.groupby(keys, sort=True)
-    agg: dict[str, str] = {"open": "first", "high": "max", "low": "min", "close": "last"}
+    starts = np.flatnonzero(np.diff(keys, prepend=keys[0] - 1))
+    ends = np.append(starts[1:], len(keys)) - 1
+    cols: dict[str, np.ndarray] = {
+        "open": bars["open"].to_numpy()[starts],
+        "high": np.maximum.reduceat(bars["high"].to_numpy(), starts),
+        "low": np.minimum.reduceat(bars["low"].to_numpy(), starts),
+        "close": bars["close"].to_numpy()[ends],
+    }
     if "adj_close" in bars:
-        agg["adj_close"] = "last"
+        cols["adj_close"] = _last_valid(bars["adj_close"].to_numpy(dtype="float64"), starts, ends)
     if "volume" in bars:
-        agg["volume"] = "sum"
-    out = g.agg(agg)
-    if "volume" in bars:
+        vol = bars["volume"].to_numpy(dtype="float64")
+        valid = ~np.isnan(vol)
+        total = np.add.reduceat(np.where(valid, vol, 0.0), starts)
         # a period with no volume at all stays NaN rather than summing to 0
-        out.loc[g["volume"].count().to_numpy() == 0, "volume"] = np.nan
-    last_dates = bars.index.to_series().groupby(keys, sort=True).last()
-    out.index = pd.DatetimeIndex(last_dates.to_numpy(), name="date")
-    out["sessions"] = g.size().to_numpy()
+        total[np.add.reduceat(valid, starts) == 0] = np.nan
+        cols["volume"] = total
+    out = pd.DataFrame(cols, index=pd.DatetimeIndex(bars.index[ends], name="date"))
+    out["sessions"] = (ends - starts + 1).astype("int64")
     partial = np.zeros(len(out), dtype=bool)
     end = pd.Timestamp(asof) if asof is not None else bars.index[-1]
-    last = bars.index[-1]
-    cal = calendar()
-    upcoming = cal.sessions_in_range(last + pd.Timedelta(days=1), last + pd.Timedelta(days=40))
-    if len(upcoming):
-        nxt = upcoming[0]
-        same = _period_keys(pd.DatetimeIndex([nxt]), timeframe)[0] == keys[-1]
+    nxt = xcal.next_session_after(bars.index[-1])
+    if nxt is not None:
+        same = _period_keys(np.array([nxt.to_datetime64()]), timeframe)[0] == keys[-1]
         partial[-1] = bool(same and nxt > end)
     out["partial"] = partial
     return out

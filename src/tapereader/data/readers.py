@@ -1,0 +1,167 @@
+"""Read Bars from a folder of files, one per symbol: ``SYMBOL.csv`` or ``SYMBOL.parquet``.
+
+CSV layouts are detected from the header (Yahoo export ``Date,Open,High,Low,Close,Adj Close,
+Volume``; Stooq ``Date,Open,High,Low,Close,Volume``, its Polish headers and its bulk
+``<DATE>,<OPEN>,...`` files; lower-case ``date,open,high,low,close,adj_close,volume``).
+Everything goes through :func:`~tapereader.data.validate.validate_frame`, so a bad file
+gives one line naming the file, the row, the line, the date and the rule broken.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .bars import Bars
+from .errors import DataError, DataWarning
+from .validate import normalize_columns, validate_frame
+
+SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass
+class FolderRead:
+    """What reading a folder gave: good Bars, per-symbol errors, and all warnings."""
+
+    bars: dict[str, Bars] = field(default_factory=dict)
+    errors: dict[str, DataError] = field(default_factory=dict)
+    warnings: list[DataWarning] = field(default_factory=list)
+
+
+def read_bars(path: Path | str) -> tuple[Bars, list[DataWarning]]:
+    """Read and validate one ``.csv`` or ``.parquet`` file; DataError on any problem."""
+    path = Path(path)
+    src = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(src, f"unsupported file type {path.suffix!r} (use .csv or .parquet)")
+    if not path.is_file():
+        raise DataError(src, "file not found")
+    if suffix == ".parquet":
+        return validate_frame(_read_parquet(path), src)
+    df = normalize_columns(_read_csv(path), src)
+    lines = None
+    if "date" in df.columns:
+        # rows are file lines 2, 3, ...: drop blank lines but keep their numbering
+        lines = np.arange(2, len(df) + 2)
+        blank_date = df["date"].isna().to_numpy()
+        if blank_date.any():
+            blank = blank_date & df.isna().all(axis=1).to_numpy()
+            if blank.any():
+                df, lines = df.loc[~blank], lines[~blank]
+    return validate_frame(df, src, lines=lines)
+
+
+_TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    src = str(path)
+    try:
+        return pd.read_csv(path, skip_blank_lines=False, encoding="utf-8-sig",
+                           skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise DataError(src, "empty file (no header)") from None
+    except pd.errors.ParserError as err:
+        m = _TOKENIZE.search(str(err))
+        if m:
+            raise DataError(src, f"malformed CSV: expected {m[1]} fields, saw {m[3]}",
+                            f"line {m[2]}") from None
+        raise DataError(src, f"malformed CSV: {_one_line(err)}") from None
+    except UnicodeDecodeError as err:
+        raise DataError(src, "not UTF-8 text", f"byte {err.start}") from None
+    except OSError as err:
+        raise DataError(src, f"cannot read file: {_one_line(err)}") from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises many types for corrupt files
+        raise DataError(str(path), f"unreadable parquet file ({type(err).__name__}: "
+                                   f"{_one_line(err)})") from None
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def _files(folder: Path) -> dict[str, list[Path]]:
+    if not folder.is_dir():
+        raise DataError(str(folder), "data folder not found")
+    out: dict[str, list[Path]] = {}
+    for p in folder.iterdir():
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file():
+            out.setdefault(p.stem, []).append(p)
+    return out
+
+
+def list_symbols(folder: Path | str) -> list[str]:
+    """Sorted symbols with a ``SYMBOL.csv`` or ``SYMBOL.parquet`` in ``folder``."""
+    return sorted(_files(Path(folder)))
+
+
+def _find(files: dict[str, list[Path]], symbol: str, folder: Path) -> Path:
+    paths = files.get(symbol)
+    if paths is None:
+        matches = [s for s in files if s.lower() == symbol.lower()]
+        if len(matches) == 1:
+            paths = files[matches[0]]
+    if not paths:
+        raise DataError(str(folder), f"no file for symbol {symbol} "
+                                     f"(expected {symbol}.csv or {symbol}.parquet)")
+    if len(paths) > 1:
+        names = " and ".join(sorted(p.name for p in paths))
+        raise DataError(str(folder), f"symbol {symbol} has two files ({names}): keep one")
+    return paths[0]
+
+
+def read_folder(folder: Path | str, symbols: Iterable[str] | None = None) -> FolderRead:
+    """Read every (or each requested) symbol's file; bad files go to ``errors``.
+
+    A missing folder raises DataError. A requested symbol without a file is an error
+    for that symbol naming the folder; the other symbols are still read.
+    """
+    folder = Path(folder)
+    files = _files(folder)
+    wanted = sorted(files) if symbols is None else list(dict.fromkeys(symbols))
+    res = FolderRead()
+    for sym in wanted:
+        try:
+            bars, warns = read_bars(_find(files, sym, folder))
+        except DataError as err:
+            res.errors[sym] = err
+            continue
+        res.bars[sym] = bars
+        res.warnings.extend(warns)
+    return res
+
+
+def write_bars(bars: Bars, path: Path | str) -> Path:
+    """Write Bars atomically as ``.csv`` (lower-case layout) or ``.parquet``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(str(path), f"unsupported file type {path.suffix!r} (use .csv or .parquet)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        frame = bars.rename_axis("date")
+        if suffix == ".csv":
+            frame.to_csv(tmp, date_format="%Y-%m-%d")
+        else:
+            frame.to_parquet(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
