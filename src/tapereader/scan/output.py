@@ -1,0 +1,37 @@
+"""Write the scan table: CSV or Parquet by suffix, atomically (temp file, then rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .runner import ScanError, ScanResult
+
+FORMATS = (".csv", ".parquet")
+
+
+def write_scan(result: ScanResult, out: Path) -> Path:
+    """Write ``result.rows`` to ``out`` (``.csv`` or ``.parquet``); returns the path.
+
+    The file appears complete or not at all. Same rows give the same bytes, whichever
+    engine produced them.
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ScanError(f"--out {out}: use a .csv or .parquet file name")
+    if not out.parent.is_dir():
+        raise ScanError(f"--out {out}: folder {out.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            result.rows.to_csv(tmp, index=False, lineterminator="\n")
+        else:
+            result.rows.to_parquet(tmp, index=False, engine="pyarrow")
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

@@ -1,0 +1,42 @@
+"""A stand-in for ``engine.analyze_symbol`` with exactly known output (module level: picklable).
+
+It emits findings whose figures exercise every flattening rule (ints, floats, strings,
+None, lists, nested dicts) and fails on purpose for a symbol named BOOM.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tapereader.findings import Finding
+
+
+def analyze(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Finding]:
+    if symbol == "BOOM":
+        raise RuntimeError("planted failure")
+    b = bars.loc[: pd.Timestamp(asof)] if asof else bars
+    last = b.index[-1].date().isoformat()
+    if asof and last < asof:
+        return [Finding("stale", symbol, "daily", last, last, {"last_date": last}, "stale")]
+    c = b["close"].to_numpy()
+    start = b.index[-6].date().isoformat()
+    out = [
+        Finding("change", symbol, "daily", last, last,
+                {"sessions": 5, "pct": round((c[-1] / c[-6] - 1) * 100, 2), "start_date": start},
+                f"{symbol} 5 sessions"),
+        Finding("trendline", symbol, "weekly", last, last,
+                {"direction": "up", "scale": "log", "anchors": [start, last], "touches": 2,
+                 "slope_pct_per_week": 0.5, "value_at_asof": round(float(c[-1]), 2),
+                 "state": "intact", "break_date": None}, f"{symbol} line"),
+        Finding("cross_asset", symbol, "daily", last, last,
+                {"period": "ytd", "returns": {symbol: 1.5, "X": -2.0}, "roles": {symbol: "stock"}},
+                f"{symbol} cross"),
+    ]
+    if c[-1] >= c.max():
+        i = int(c[:-1].argmax())
+        out.append(Finding("all_time_high", symbol, "daily", last, last,
+                           {"basis": "close", "value": float(c[-1]),
+                            "previous_value": float(c[i]),
+                            "previous_date": b.index[i].date().isoformat()},
+                           f"{symbol} record"))
+    return out
