@@ -1,0 +1,337 @@
+"""Compose the daily note from findings: pick the story, fill the templates, render the text.
+
+``compose_note`` chooses (``story.ranking``) which findings each section talks about and
+hands them to the section templates (``templates/*.j2``), which hold every sentence. The
+templates branch on the findings (a broken line reads differently from an intact one) and
+vary their wording deterministically (``pick`` hashes a key with the date), so the same
+inputs always give the same note. Numbers reach the text only through ``story.numbers``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from ..config import Watchlist
+from ..findings import Finding
+from . import numbers, ranking
+from .names import Names
+from .ranking import EQUITY_ROLES
+
+SECTIONS = (
+    ("leaders", "Leaders and laggards"),
+    ("trendlines", "Trend lines"),
+    ("levels", "Resistance and support"),
+    ("records", "Records and moves"),
+    ("cross_asset", "Stocks against other assets"),
+    ("slope", "The slope of the rally and its past analogs"),
+    ("watch", "What to watch next"),
+)
+DISCLAIMER = ("This note is generated from price data by a program reading charts; it is not "
+              "investment advice.")
+RECENT_DAYS = 10  # calendar days for an event to count as today's news in the headline
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[str]
+
+
+@dataclass
+class Note:
+    """The daily note: a headline, sections of paragraphs and a disclaimer."""
+
+    asof: str
+    headline: str
+    sections: list[Section]
+    disclaimer: str = DISCLAIMER
+    story: str = ""                       # which headline branch was chosen
+    used: list[Finding] = field(default_factory=list)  # findings the text draws on
+
+    def markdown(self, charts: list[tuple[str, str, str]] = ()) -> str:
+        """Markdown, headline first; ``charts`` are (file, title, alt) shown after the text."""
+        out = [f"# {self.headline}", "", f"*{numbers.date(self.asof)}*", ""]
+        for s in self.sections:
+            out += [f"## {s.title}", ""]
+            for p in s.paragraphs:
+                out += [p, ""]
+        for file, title, alt in charts:
+            out += [f"![{alt}]({file})", "", f"*{title}*", ""]
+        out += ["---", "", f"*{self.disclaimer}*", ""]
+        return "\n".join(out)
+
+    def text(self) -> str:
+        """Plain text for email and SMS: no markup, wrapped by the reader's client."""
+        out = [self.headline, "=" * min(len(self.headline), 72), numbers.date(self.asof), ""]
+        for s in self.sections:
+            out += [s.title.upper(), ""]
+            for p in s.paragraphs:
+                out += [p, ""]
+        out += ["--", self.disclaimer, ""]
+        return "\n".join(out)
+
+    def html(self) -> str:
+        """The note's body as HTML (headings and paragraphs, escaped)."""
+        out = []
+        for s in self.sections:
+            out.append(f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>')
+            out += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
+            out.append("</section>")
+        return "\n".join(out)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("tapereader.story", "templates"),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True)
+    env.filters.update(numbers.FILTERS)
+    env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
+    return env
+
+
+def _clean_paragraphs(text: str) -> list[str]:
+    paras = []
+    for block in re.split(r"\n\s*\n", text):
+        p = re.sub(r"\s+", " ", block).strip()
+        p = re.sub(r"\s+([,.;:)])", r"\1", p)
+        p = re.sub(r"\(\s+", "(", p)
+        if p:
+            paras.append(p[:1].upper() + p[1:])
+    return paras
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
+
+
+class _Picker:
+    """Deterministic choice among phrasings: a hash of a key and the date, not randomness."""
+
+    def __init__(self, asof: str):
+        self.asof = asof
+
+    def __call__(self, key: Any, *options: str) -> str:
+        return options[zlib.crc32(f"{key}|{self.asof}".encode()) % len(options)]
+
+
+def _headline_story(findings: list[Finding], wl: Watchlist, asof: str,
+                    lead: ranking.Leadership | None, lines: list[Finding]) -> dict[str, Any]:
+    """The day's main story: the highest-weighted of a few candidate stories."""
+    cands: list[tuple[float, dict[str, Any]]] = []
+    day = ranking.big_day(findings, wl)
+    if day is not None:
+        cands.append((100 + abs(float(day.figures["pct"])), {"story": "big_day", "f": day}))
+    if lead is not None:
+        syms = [lead.leader]
+        t = ranking.twin(lead.leader, wl, wl.instruments)
+        if t:
+            syms.append(t)
+        rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None), None)
+        up = float(lead.finding.figures["ranking"][0]["pct"]) > 0
+        if rec is not None and up:
+            cands.append((90, {"story": "leader_record", "lead": lead, "f": rec}))
+        elif up:
+            cands.append((50, {"story": "leader", "lead": lead, "f": lead.shortest}))
+        else:
+            cands.append((45, {"story": "defensive", "lead": lead, "f": lead.shortest}))
+    for line in lines[:1]:
+        brk = [b for b in ranking.of(findings, line.symbol, "trendline_break")
+               if b.figures.get("anchors") == line.figures.get("anchors")
+               and _days(b.known_at, asof) <= RECENT_DAYS]
+        if brk:
+            cands.append((85, {"story": "line_break", "f": line, "event": brk[-1]}))
+        elif line.figures.get("state") == "retesting":
+            cands.append((60, {"story": "retest", "f": line}))
+    for s in wl.with_role("benchmark"):
+        rec = ranking.record(findings, s, asof)
+        if rec is not None and ranking.is_index(s, wl):
+            cands.append((80, {"story": "benchmark_record", "f": rec}))
+        low = ranking.record(findings, s, asof, ("all_time_low", "new_low_52w"))
+        if low is not None and ranking.is_index(s, wl):
+            cands.append((75, {"story": "benchmark_low", "f": low}))
+    if not cands:
+        return {"story": "quiet"}
+    return max(cands, key=lambda c: c[0])[1]
+
+
+def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any]:
+    """What the templates may talk about, chosen by ranking (no numbers computed here)."""
+    names = Names(wl)
+    present = {f.symbol for f in findings}
+    lead = ranking.leadership(findings, wl)
+    lines = ranking.top_trendlines(findings, wl)
+    # trend lines worth a paragraph: the top one and the next of another instrument family
+    shown_lines: list[Finding] = []
+    for ln in lines:
+        fam = {ln.symbol, ranking.twin(ln.symbol, wl, present)}
+        if any(s.symbol in fam for s in shown_lines):
+            continue
+        if wl.role(ln.symbol) in EQUITY_ROLES or not shown_lines:
+            shown_lines.append(ln)
+        if len(shown_lines) == 2:
+            break
+    line_info = []
+    for ln in shown_lines:
+        anchors = ln.figures.get("anchors")
+        events = [e for e in ranking.of(findings, ln.symbol, "trendline_break", "trendline_retest")
+                  if e.figures.get("anchors") == anchors]
+        retest = ranking.latest(e for e in events if e.kind == "trendline_retest")
+        bounce = ranking.latest(ranking.of(findings, ln.symbol, "oversold_bounce"))
+        line_info.append({"f": ln, "retest": retest, "bounce": bounce})
+
+    rel = ranking.pick_relative(findings, wl, lead.leader if lead else None)
+    pair = (rel[0].symbol, rel[0].other_symbol) if rel else None
+
+    main = shown_lines[0].symbol if shown_lines else (
+        next(iter(wl.with_role("benchmark")), None) if not lead else lead.leader)
+    focus: list[str] = []
+    for s in [main, *(pair or ()), lead.leader if lead else None]:
+        if s and s in present and s not in focus:
+            focus.append(s)
+
+    def levels(sym: str) -> dict[str, Any]:
+        outs = [b for b in ranking.of(findings, sym, "breakout", "breakdown")
+                if _days(b.known_at, asof) <= 2 * RECENT_DAYS]
+        return {"sym": sym, "resistance": ranking.nearest_zone(findings, sym, "resistance"),
+                "support": ranking.nearest_zone(findings, sym, "support"),
+                "breakout": ranking.latest(outs)}
+
+    level_info = [lv for lv in (levels(s) for s in focus)
+                  if lv["resistance"] or lv["support"] or lv["breakout"]][:3]
+
+    # records set on the last bar by equities (an ETF only when its index is absent)
+    records = []
+    for f in ranking.by_kind(findings, "all_time_high", "new_high_52w", "all_time_low",
+                             "new_low_52w"):
+        if f.date != asof or f.figures.get("basis") != "close":
+            continue
+        t = ranking.twin(f.symbol, wl, present)
+        if not ranking.is_index(f.symbol, wl) and t is not None:
+            continue
+        if f.kind.endswith("52w") and any(r.symbol == f.symbol for r in
+                                         ranking.of(findings, f.symbol, "all_time_high",
+                                                    "all_time_low") if r.date == asof):
+            continue
+        records.append(f)
+    records.sort(key=lambda f: (not f.kind.startswith("all_time"), ranking.role_rank(f.symbol, wl)))
+    record_syms = {f.symbol for f in records}
+    distances = [f for s in focus for f in ranking.of(findings, s, "distance_from_high")
+                 if f.figures.get("basis") == "close" and s not in record_syms
+                 and float(f.figures["pct"]) < 0 and ranking.is_index(s, wl)][:2]
+    moves = []
+    for s in ([lead.leader] if lead else []) + [r.symbol for r in records[:2]] + focus[:1]:
+        m = ranking.signature_move(findings, s)
+        if m is not None and all(x.symbol != s for x in moves):
+            moves.append(m)
+    big = ranking.big_day(findings, wl)
+
+    cross = [f for f in ranking.by_kind(findings, "cross_asset") if f.figures.get("returns")]
+    cross.sort(key=lambda f: (f.figures.get("period") != "ytd",
+                              -float(f.figures.get("sessions") or 0)
+                              if isinstance(f.figures.get("sessions"), int | float) else 0))
+    cross_f = cross[0] if cross else None
+    cross_rows: list[tuple[str, float]] = []
+    if cross_f is not None:
+        rets = cross_f.figures["returns"]
+        keep = [s for s in rets if rets[s] is not None
+                and not (ranking.twin(s, wl, rets) and not ranking.is_index(s, wl)
+                         and ranking.twin(s, wl, rets) in rets)]
+        cross_rows = sorted(((s, float(rets[s])) for s in keep), key=lambda kv: -kv[1])
+
+    slope_sym = None
+    for s in [pair[0] if pair else None, lead.leader if lead else None,
+              ranking.twin(lead.leader, wl, present) if lead else None]:
+        if s and ranking.of(findings, s, "channel", "analog"):
+            slope_sym = s
+            break
+    channels = sorted(ranking.of(findings, slope_sym, "channel") if slope_sym else [],
+                      key=lambda f: f.figures["start_date"])
+    analogs = sorted(ranking.of(findings, slope_sym, "analog") if slope_sym else [],
+                     key=lambda f: -float(f.figures.get("similarity") or 0))
+
+    reversals = [f for f in ranking.by_kind(findings, "reversal_day")
+                 if f.symbol in focus and _days(f.date, asof) <= RECENT_DAYS]
+    reversals.sort(key=lambda f: (f.date, f.symbol), reverse=True)
+    targets = [f for f in ranking.by_kind(findings, "target")
+               if f.symbol in focus and f.figures.get("direction") == "up"
+               and f.figures.get("pct") is not None and float(f.figures["pct"]) > 0]
+    targets.sort(key=lambda f: (pair is None or f.symbol != pair[1], float(f.figures["pct"])))
+    at_record = bool(records) and records[0].kind in ("all_time_high", "new_high_52w")
+
+    ctx = {
+        "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
+        "levels": level_info, "records": records, "distances": distances, "moves": moves,
+        "big": big, "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
+        "channels": channels, "analogs": analogs[:1], "reversals": reversals[:2],
+        "targets": targets[:2], "at_record": at_record,
+        "name": names.label, "the": names.the, "group": names.group,
+        "role": wl.role, "equity": lambda s: wl.role(s) in EQUITY_ROLES,
+        "pick": _Picker(asof),
+        "rows": lambda rk: _rows(rk, wl), "row": _row,
+        "twin_change": lambda m: _twin_change(findings, wl, m),
+        "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
+        "basis": lambda b: str(b).replace("_", " "),
+    }
+    ctx["headline"] = _headline_story(findings, wl, asof, lead, shown_lines)
+    return ctx
+
+
+def _rows(rk: list[dict[str, Any]], wl: Watchlist) -> list[dict[str, Any]]:
+    """Ranking rows without ETFs whose index is ranked too (the index speaks for both)."""
+    syms = [r["symbol"] for r in rk]
+    return [r for r in rk if ranking.is_index(r["symbol"], wl)
+            or ranking.twin(r["symbol"], wl, syms) is None]
+
+
+def _row(rk: list[dict[str, Any]], sym: str) -> dict[str, Any]:
+    return next((r for r in rk if r["symbol"] == sym), rk[0])
+
+
+def _twin_change(findings: list[Finding], wl: Watchlist, m: Finding) -> Finding | None:
+    """The same window's change of the ETF tracking ``m``'s index (or the index an ETF tracks)."""
+    t = ranking.twin(m.symbol, wl, {f.symbol for f in findings})
+    return ranking.change(findings, t, int(m.figures["sessions"])) if t else None
+
+
+def _used(ctx: dict[str, Any]) -> list[Finding]:
+    out: list[Finding] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Finding):
+            if v not in out:
+                out.append(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+        elif isinstance(v, ranking.Leadership):
+            walk([v.finding, v.shortest])
+
+    walk({k: v for k, v in ctx.items() if not callable(v)})
+    return out
+
+
+def compose_note(findings: list[Finding], watchlist: Watchlist, asof: str) -> Note:
+    """The note for ``asof``: headline and sections, every sentence from the findings."""
+    ctx = _context(list(findings), watchlist, asof)
+    env = environment()
+    headline = " ".join(env.get_template("headline.j2").render(ctx).split())
+    sections = []
+    for key, title in SECTIONS:
+        paras = _clean_paragraphs(env.get_template(f"{key}.j2").render(ctx))
+        if paras:
+            sections.append(Section(key, title, paras))
+    return Note(asof, headline, sections, story=ctx["headline"]["story"], used=_used(ctx))

@@ -1,0 +1,189 @@
+"""Ranking findings: which story leads the note and which instruments the charts show.
+
+Nothing here names a symbol or a date: the choices come from kinds, roles (from the
+watchlist), recency and size. The same functions pick the headline story, the note's
+sections and the charts, so the charts always illustrate what the note says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..config import Watchlist
+from ..findings import Finding
+
+EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
+# Role order when two instruments tie: the broad market first.
+ROLE_ORDER = {r: i for i, r in enumerate(
+    ("benchmark", "small_caps", "large_cap_growth", "large_cap_value", "bonds", "credit",
+     "commodities", "gold", "rates", "volatility", "stock"))}
+STATE_WEIGHT = {"retesting": 3.0, "broken": 2.5, "intact": 1.0}
+
+
+def by_kind(findings: Iterable[Finding], *kinds: str) -> list[Finding]:
+    """Findings of the given kinds, in their input order."""
+    return [f for f in findings if f.kind in kinds]
+
+
+def of(findings: Iterable[Finding], symbol: str, *kinds: str) -> list[Finding]:
+    """Findings about ``symbol`` of the given kinds."""
+    return [f for f in findings if f.symbol == symbol and f.kind in kinds]
+
+
+def is_index(symbol: str, wl: Watchlist) -> bool:
+    """An index (or a watchlist stock), not an ETF that tracks one."""
+    inst = wl.instruments.get(symbol)
+    return inst is None or not inst.tracks
+
+
+def twin(symbol: str, wl: Watchlist, present: Iterable[str]) -> str | None:
+    """The index an ETF tracks, or the ETF tracking an index, when it is among ``present``."""
+    present = set(present)
+    inst = wl.instruments.get(symbol)
+    if inst and inst.tracks and inst.tracks in present:
+        return inst.tracks
+    for s, i in wl.instruments.items():
+        if i.tracks == symbol and s in present:
+            return s
+    return None
+
+
+def role_rank(symbol: str, wl: Watchlist) -> int:
+    return ROLE_ORDER.get(wl.role(symbol), len(ROLE_ORDER))
+
+
+# ------------------------------------------------------------------ trend lines
+
+def trendline_weight(f: Finding, wl: Watchlist) -> float:
+    """How much a trend line matters: its state, the instrument's role, its own score."""
+    w = STATE_WEIGHT.get(f.figures.get("state"), 1.0)
+    if wl.role(f.symbol) == "benchmark":
+        w *= 2.0
+    elif wl.role(f.symbol) in EQUITY_ROLES:
+        w *= 1.5
+    if is_index(f.symbol, wl):
+        w *= 1.2  # the chart of the index, not of its ETF
+    w *= 1.0 + min(float(f.figures.get("touches") or 0), 6.0) / 10.0
+    return w * (1.0 + min(max(f.score, 0.0), 10.0) / 10.0)
+
+
+def top_trendlines(findings: list[Finding], wl: Watchlist) -> list[Finding]:
+    """Trend lines, most important first (at most one per symbol and direction)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in sorted(by_kind(findings, "trendline"), key=lambda f: -trendline_weight(f, wl)):
+        key = (f.symbol, str(f.figures.get("direction")))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# ------------------------------------------------------------------ leadership
+
+@dataclass(frozen=True)
+class Leadership:
+    """The leader among stock indices: who, over which windows, and the longest window's finding."""
+
+    leader: str
+    windows: tuple[int, ...]
+    finding: Finding          # the leadership finding over the longest window it leads
+    shortest: Finding         # ... and over the shortest
+
+
+def leadership(findings: list[Finding], wl: Watchlist) -> Leadership | None:
+    """The instrument that leads the most leadership windows (ties: the shorter windows win)."""
+    lead = [f for f in by_kind(findings, "leadership") if f.figures.get("ranking")]
+    if not lead:
+        return None
+    lead.sort(key=lambda f: int(f.figures["sessions"]))
+    groups: dict[str, list[Finding]] = {}
+    for f in lead:
+        key = f.symbol
+        t = twin(f.symbol, wl, [r["symbol"] for r in f.figures["ranking"]])
+        if t is not None and is_index(t, wl):
+            key = t
+        groups.setdefault(key, []).append(f)
+    best = max(groups.items(), key=lambda kv: (len(kv[1]), -int(kv[1][0].figures["sessions"])))
+    fs = best[1]
+    return Leadership(best[0], tuple(int(f.figures["sessions"]) for f in fs), fs[-1], fs[0])
+
+
+def pick_relative(findings: list[Finding], wl: Watchlist,
+                  leader: str | None = None) -> list[Finding]:
+    """relative_strength findings of the top pair (all its windows, shortest first).
+
+    The top pair is the watchlist's first pair that involves the leader (or its twin) and an
+    equity; otherwise the pair with the largest absolute gap over its longest window.
+    """
+    rs = by_kind(findings, "relative_strength")
+    if not rs:
+        return []
+    pairs: dict[tuple[str, str], list[Finding]] = {}
+    for f in rs:
+        pairs.setdefault((f.symbol, f.other_symbol or ""), []).append(f)
+    order = {p: i for i, p in enumerate(wl.pairs)}
+    lead_set = {leader, twin(leader, wl, wl.instruments)} if leader else set()
+
+    def key(item: tuple[tuple[str, str], list[Finding]]) -> tuple:
+        (a, b), fs = item
+        involves = bool(lead_set & {a, b})
+        equity = wl.role(b) in EQUITY_ROLES and wl.role(a) in EQUITY_ROLES
+        gap = max(abs(float(f.figures.get("pct_diff") or 0)) for f in fs)
+        return (not (involves and equity), not involves, order.get((a, b), 999), -gap)
+
+    best = sorted(pairs.items(), key=key)[0][1]
+    return sorted(best, key=lambda f: int(f.figures.get("sessions") or 0))
+
+
+# ------------------------------------------------------------------ helpers for sections
+
+def latest(findings: Iterable[Finding]) -> Finding | None:
+    fs = list(findings)
+    return max(fs, key=lambda f: (f.known_at, f.date)) if fs else None
+
+
+def change(findings: list[Finding], symbol: str, sessions: int | None = None,
+           period: str | None = None) -> Finding | None:
+    """The ``change`` finding of a symbol over a window (or the ``ytd`` period)."""
+    for f in of(findings, symbol, "change"):
+        if period is not None:
+            if f.figures.get("period") == period:
+                return f
+        elif f.figures.get("period") in (None, "") and int(f.figures["sessions"]) == sessions:
+            return f
+    return None
+
+
+def signature_move(findings: list[Finding], symbol: str) -> Finding | None:
+    """The symbol's most telling recent move: the largest |pct| per sqrt(session), 2-21 sessions."""
+    cands = [f for f in of(findings, symbol, "change")
+             if f.figures.get("period") in (None, "") and 2 <= int(f.figures["sessions"]) <= 21]
+    if not cands:
+        return None
+    return max(cands, key=lambda f: (abs(float(f.figures["pct"]))
+                                     / float(f.figures["sessions"]) ** 0.5,
+                                     -int(f.figures["sessions"])))
+
+
+def nearest_zone(findings: list[Finding], symbol: str, role: str) -> Finding | None:
+    zs = [f for f in of(findings, symbol, "zone") if f.figures.get("role") == role]
+    return min(zs, key=lambda f: abs(float(f.figures["distance_pct"]))) if zs else None
+
+
+def record(findings: list[Finding], symbol: str, asof: str, kinds: tuple[str, ...] =
+           ("all_time_high",)) -> Finding | None:
+    """A record set on the last bar (closing basis preferred)."""
+    fs = [f for f in of(findings, symbol, *kinds) if f.date == asof]
+    fs.sort(key=lambda f: (f.figures.get("basis") != "close", kinds.index(f.kind)))
+    return fs[0] if fs else None
+
+
+def big_day(findings: list[Finding], wl: Watchlist, threshold: float = 3.0) -> Finding | None:
+    """The largest one-session move of a benchmark/equity index beyond ``threshold`` percent."""
+    fs = [f for f in by_kind(findings, "change")
+          if f.figures.get("period") in (None, "") and int(f.figures["sessions"]) == 1
+          and wl.role(f.symbol) in EQUITY_ROLES and abs(float(f.figures["pct"])) >= threshold]
+    return max(fs, key=lambda f: (abs(float(f.figures["pct"])), is_index(f.symbol, wl)),
+               default=None)
