@@ -70,19 +70,42 @@ def _cluster(prices: np.ndarray, width: float) -> list[np.ndarray]:
 
 @numba.njit(cache=True)
 def _touches(high, low, close, lo, hi, start, gap):  # pragma: no cover - numba
-    """Touch episodes of band [lo, hi] from bar ``start``: runs of bars whose range meets the
-    band without crossing it entirely (bars at most ``gap`` apart merge into one episode).
+    """Touches of band [lo, hi] from bar ``start``.
 
-    Returns (episodes, last touching bar or -1, the side of the band the latest close
-    outside it was on: +1 above, -1 below, 0 none)."""
+    A visit is a run of bars whose range meets the band without crossing it entirely
+    (bars at most ``gap`` apart merge). A visit is a touch when price left it on the side
+    it came from (a bounce or a rejection), or when it is still going on at the last bar;
+    a visit that passes through is a break, not a touch.
+    Returns (touches, last touching bar or -1, side of the band of the latest close
+    outside it: +1 above, -1 below, 0 none)."""
     n = len(close)
+    mid = 0.5 * (lo + hi)
     count = 0
     last = -1
-    for i in range(start, n):
-        if high[i] >= lo and low[i] <= hi and not (low[i] < lo and high[i] > hi):
-            if last < 0 or i - last > gap:
+    run0 = -1
+    runend = -1
+    for i in range(start, n + 1):
+        meets = False
+        if i < n:
+            meets = high[i] >= lo and low[i] <= hi and not (low[i] < lo and high[i] > hi)
+        if meets and run0 >= 0 and i - runend <= gap:
+            runend = i
+            continue
+        if run0 >= 0 and (i == n or i - runend > gap or meets):
+            # close the run [run0, runend]
+            before = 0.0 if run0 == 0 else close[run0 - 1] - mid
+            if runend + 1 >= n:
                 count += 1
-            last = i
+                last = runend
+            else:
+                after = close[runend + 1] - mid
+                if before == 0.0 or (before > 0) == (after > 0):
+                    count += 1
+                    last = runend
+            run0 = -1
+        if meets:
+            run0 = i
+            runend = i
     side = 0
     for i in range(n - 1, -1, -1):
         if close[i] > hi:
@@ -113,10 +136,11 @@ def find_zones(
     Swing highs and lows confirmed by the last bar within ``lookback_years`` are clustered
     into bands no wider than ``width_atr`` ATRs (clipped to ``min_width_pct``..``max_width_pct``
     of the close). Highs and lows cluster together, so a broken resistance becomes support.
-    Touches are episodes of bars meeting the band (padded by ``pad_atr`` ATR) since its first
-    swing; zones with ``min_touches`` within ``max_distance_pct`` of the close are kept, the
-    ``per_side`` best (touches, recency, nearness) above and below.
-    Figures: role, low, high, touches, last_touch, distance_pct, swing_dates.
+    Touches are visits of the band (padded by ``pad_atr`` ATR) since its first swing that
+    bounced back or are going on (see ``_touches``), at least one per member swing. Zones
+    with ``min_touches`` within ``max_distance_pct`` of the close are kept,
+    the ``per_side`` best (touches, recency, nearness) above and below.
+    Figures: role, low, high, touches, last_touch, distance_pct, swing_dates, highs, lows.
     """
     n = len(s)
     if n < 5:
