@@ -71,7 +71,12 @@ def _records(s: Series, x: np.ndarray, basis: str, side: int) -> list[Finding]:
         """Bar ``i`` beats every bar of the previous ``w`` bars (needs a full year before it)."""
         return i >= w and bool(y[i] > y[i - w:i].max())
 
-    k = next((i for i in range(n - 1, start - 1, -1) if rec52(i)), -1)
+    lo = max(start, w)
+    k = -1
+    if lo < n:
+        prior = np.lib.stride_tricks.sliding_window_view(y[lo - w:n - 1], w).max(axis=1)
+        hits = np.flatnonzero(y[lo:] > prior)
+        k = lo + int(hits[-1]) if len(hits) else -1
     if k >= 0 and not ath[k] and is_recent(s, k):
         j = k
         while rec52(j - 1):

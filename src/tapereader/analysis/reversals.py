@@ -43,21 +43,31 @@ def find_reversals(s: Series, min_range_atr: float = MIN_RANGE_ATR) -> list[Find
         return []
     o, h, lo, c = s.open, s.high, s.low, s.close
     a = atr(s, ATR_PERIOD) if n > ATR_PERIOD else np.full(n, np.nan)
-    engulf = talib.CDLENGULFING(o, h, lo, c) if np.isfinite(o).all() else np.zeros(n, np.int32)
-    vol_avg = (talib.SMA(s.volume, timeperiod=VOLUME_BARS)
-               if s.has_volume and n >= VOLUME_BARS else np.full(n, np.nan))
+    start = max(1, n - RECENT[s.timeframe])
+    # candle patterns look at two bars only, so the tail gives the same answer as the whole
+    t0 = max(0, start - 2)
+    engulf = np.zeros(n, np.int32)
+    if np.isfinite(o[t0:]).all():
+        engulf[t0:] = talib.CDLENGULFING(o[t0:], h[t0:], lo[t0:], c[t0:])
     out: list[Finding] = []
-    for i in range(max(1, n - RECENT[s.timeframe]), n):
-        for side in (1, -1):
-            f = _reversal(s, i, side, a, engulf, vol_avg)
-            narrow = np.isfinite(a[i - 1]) and s.high[i] - s.low[i] < min_range_atr * a[i - 1]
-            if f is not None and not narrow:
+    for side, ext in ((1, h), (-1, -lo)):
+        # cheap prefilter: every pattern needs a close against the move at a 10-bar extreme
+        for i in range(start, n):
+            if i < CONTEXT_BARS:
+                continue
+            against = c[i] < c[i - 1] if side > 0 else c[i] > c[i - 1]
+            if not against or ext[i] < ext[i - CONTEXT_BARS:i].max():
+                continue
+            if np.isfinite(a[i - 1]) and h[i] - lo[i] < min_range_atr * a[i - 1]:
+                continue
+            f = _reversal(s, i, side, a, engulf)
+            if f is not None:
                 out.append(f)
+    out.sort(key=lambda f: f.date)
     return out
 
 
-def _reversal(s: Series, i: int, side: int, a: np.ndarray, engulf: np.ndarray,
-              vol_avg: np.ndarray) -> Finding | None:
+def _reversal(s: Series, i: int, side: int, a: np.ndarray, engulf: np.ndarray) -> Finding | None:
     """The reversal at bar ``i`` against a move in direction ``side`` (+1 up: bearish)."""
     h, lo, c = s.high, s.low, s.close
     # work on "extreme" (high for bearish, negated low for bullish) so both sides read alike
@@ -82,7 +92,8 @@ def _reversal(s: Series, i: int, side: int, a: np.ndarray, engulf: np.ndarray,
     rng = h[i] - lo[i]
     prior_atr = a[i - 1]
     range_atr = r2(rng / prior_atr) if np.isfinite(prior_atr) and prior_atr > 0 else None
-    va = vol_avg[i - 1]
+    v0 = i - VOLUME_BARS
+    va = s.volume[v0:i].mean() if v0 >= 0 else np.nan
     vol = s.volume[i]
     volume_ratio = r2(vol / va) if np.isfinite(vol) and np.isfinite(va) and va > 0 else None
     close_location = r2((c[i] - lo[i]) / rng) if rng > 0 else None
