@@ -29,7 +29,7 @@ def analyze(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Fi
                  "slope_pct_per_week": 0.5, "value_at_asof": round(float(c[-1]), 2),
                  "state": "intact", "break_date": None}, f"{symbol} line"),
         Finding("cross_asset", symbol, "daily", last, last,
-                {"period": "ytd", "returns": {symbol: 1.5, "X": -2.0}, "roles": {symbol: "stock"}},
+                {"period": "ytd", "returns": {"SPY": 1.5, "X": -2.0}, "roles": {"SPY": "stock"}},
                 f"{symbol} cross"),
     ]
     if c[-1] >= c.max():

@@ -61,8 +61,8 @@ def test_rows_are_the_engine_findings_flattened(small_universe):
     assert ch["figures.pct"] == want.figures["pct"]
     assert ch["date"] == ASOF == want.date
     cross = got[got["kind"] == "cross_asset"].iloc[0]
-    assert cross["figures.returns.AAPL"] == 1.5 and cross["figures.returns.X"] == -2.0
-    assert pd.isna(ch["figures.returns.AAPL"])  # a figure the finding lacks is empty
+    assert cross["figures.returns.SPY"] == 1.5 and cross["figures.returns.X"] == -2.0
+    assert pd.isna(ch["figures.returns.SPY"])  # a figure the finding lacks is empty
 
 
 def test_local_pool_equals_in_process(small_universe, tmp_path):

@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..findings import Finding, _clean, sort_key
@@ -66,27 +67,41 @@ def keyed_rows(findings: Iterable[Finding]) -> list[Keyed]:
     return [(sort_key(f), flatten(f)) for f in findings]
 
 
-def _column(values: list[Any]) -> pd.Series:
-    present = [v for v in values if v is not None]
+def _column(values: np.ndarray, present: list[Any]) -> pd.Series:
+    """A typed column from an object array (None where empty) and its non-empty values."""
     if present and all(isinstance(v, bool) for v in present):
         return pd.Series(values, dtype="boolean")
     nums = all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
     if present and nums:
         if all(isinstance(v, int) for v in present):
             return pd.Series(values, dtype="Int64")
-        return pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
-    text = [None if v is None else v if isinstance(v, str) else _json(v) for v in values]
-    return pd.Series(text, dtype="str")
+        values[pd.isna(values)] = math.nan
+        return pd.Series(values.astype(np.float64), dtype="float64")
+    if not all(isinstance(v, str) for v in present):
+        values = np.array([v if v is None or isinstance(v, str) else _json(v) for v in values],
+                          dtype=object)
+    return pd.Series(values, dtype="str")
 
 
 def rows_frame(keyed: Iterable[Keyed]) -> pd.DataFrame:
     """The scan table from keyed rows (any order in, deterministic order and columns out)."""
     ordered = [row for _, row in sorted(keyed, key=lambda kr: kr[0])]
-    names: set[str] = set()
-    for row in ordered:
-        names.update(row)
+    n = len(ordered)
+    cells: dict[str, tuple[list[int], list[Any]]] = {}
+    for i, row in enumerate(ordered):
+        for k, v in row.items():
+            idx, vals = cells.setdefault(k, ([], []))
+            if v is not None:
+                idx.append(i)
+                vals.append(v)
+    names = set(cells) | set(BASE) | {"summary"}
     fixed = list(BASE) + (["other_symbol"] if "other_symbol" in names else [])
-    figs = sorted(n for n in names if n.startswith(PREFIX))
+    figs = sorted(c for c in names if c.startswith(PREFIX) or c not in (*fixed, "summary"))
     columns = [*fixed, *figs, "summary"]
-    data = {c: _column([row.get(c) for row in ordered]) for c in columns}
+    data = {}
+    for c in columns:
+        idx, vals = cells.get(c, ([], []))
+        arr = np.full(n, None, dtype=object)
+        arr[idx] = vals
+        data[c] = _column(arr, vals)
     return pd.DataFrame(data, columns=columns)

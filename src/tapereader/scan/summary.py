@@ -39,7 +39,7 @@ def fresh_rows(result: ScanResult, kinds: tuple[str, ...]) -> pd.DataFrame:
 
 def strongest(result: ScanResult, top: int = TOP) -> pd.DataFrame:
     """The ``top`` symbols by RS rating (ties broken by raw score, then symbol)."""
-    s = result.symbols.dropna(subset=["rs_rating"])
+    s = result.symbols.dropna(subset=["rs_rating"]).rename_axis(None)
     s = s.assign(symbol=s.index).sort_values(["rs_rating", "rs_score", "symbol"],
                                              ascending=[False, False, True])
     return s.head(top)
@@ -54,7 +54,9 @@ def _fmt(v: Any, pct: bool = False) -> str:
 
 
 def _table(title: str, frame: pd.DataFrame, cols: list[tuple[str, str]], top: int,
-           pct: tuple[str, ...] = ()) -> Table:
+           pct: tuple[str, ...] = ()) -> Table | str:
+    if frame.empty:
+        return f"[bold]{title}[/]: none"
     shown = frame.head(top)
     more = f" (top {top} of {len(frame)})" if len(frame) > top else f" ({len(frame)})"
     t = Table(title=title + more, title_justify="left")

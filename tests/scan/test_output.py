@@ -1,0 +1,73 @@
+"""Writing the scan table (CSV/Parquet, atomic) and the Rich summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from tapereader.scan import ScanError, print_summary, run_scan, write_scan
+from tapereader.scan.summary import fresh_rows, strongest
+from tests.scan import standin
+
+ASOF = "2013-07-08"
+
+
+@pytest.fixture
+def result(small_universe):
+    return run_scan(small_universe, ASOF, workers=1, analyze=standin.analyze)
+
+
+def test_write_csv_and_parquet_round_trip(result, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    csv = write_scan(result, tmp_path / "scan.csv")
+    back = pd.read_csv(csv)
+    assert list(back.columns) == list(result.rows.columns)
+    assert len(back) == len(result.rows)
+    assert back["figures.pct"].tolist() == pytest.approx(result.rows["figures.pct"].tolist(),
+                                                         nan_ok=True)
+    pq = write_scan(result, tmp_path / "scan.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(pq), result.rows, check_dtype=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.csv", "scan.parquet"]  # no temps
+
+
+def test_write_rejects_bad_targets_without_leaving_files(result, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(ScanError, match=r"\.csv or \.parquet"):
+        write_scan(result, tmp_path / "scan.xlsx")
+    with pytest.raises(ScanError, match="does not exist"):
+        write_scan(result, tmp_path / "missing" / "scan.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_ranks_by_rating(result):
+    top = strongest(result, 3)
+    assert list(top["rs_rating"]) == sorted(top["rs_rating"], reverse=True)
+    assert top["rs_rating"].iloc[0] == 99
+    best = top.index[0]
+    assert result.symbols.loc[best, "rs_score"] == result.symbols["rs_score"].max()
+    ath = fresh_rows(result, ("all_time_high",))
+    # the stand-in emits an all-time high exactly when the last close is the maximum
+    for sym in ath["symbol"]:
+        assert result.symbols.loc[sym, "close"] == pytest.approx(
+            result.rows.loc[(result.rows["symbol"] == sym)
+                            & (result.rows["kind"] == "all_time_high"), "figures.value"].item())
+    console = Console(record=True, width=140)
+    print_summary(result, console)
+    text = console.export_text()
+    assert "Strongest relative strength" in text and best in text
+    assert "Fresh all-time highs" in text and "Bearish reversal days" in text
+    assert "1 skipped" in text
+
+
+def test_fresh_rows_keeps_only_recent_events(result):
+    rows = result.rows.copy()
+    sym = rows["symbol"].iloc[0]
+    old = rows.index[(rows["symbol"] == sym) & (rows["kind"] == "change")][0]
+    rows.loc[old, "known_at"] = "2001-01-02"
+    result.rows = rows
+    kept = fresh_rows(result, ("change",))
+    assert old not in kept.index
+    assert len(kept) == (rows["kind"] == "change").sum() - 1
