@@ -16,11 +16,13 @@ Conventions (daily bars by default; any timeframe works):
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import atr, is_recent, month_year, pct, r2
+from .lib import RECENT, atr, is_recent, month_year, pct, r2
 from .series import Series
 from .swings import Swings
 
@@ -48,24 +50,57 @@ def _last_atr(s: Series) -> float:
     return float(rng.mean()) if len(rng) else 0.0
 
 
-def _cluster(prices: np.ndarray, width: float) -> list[np.ndarray]:
-    """Split sorted-order positions of ``prices`` into groups spanning at most ``width``.
+@numba.njit(cache=True)
+def _cluster(p, width):  # pragma: no cover - numba
+    """Groups of the sorted prices ``p`` spanning at most ``width``, as [start, end) pairs.
 
     Divisive on the largest gap, so the result does not depend on where a scan starts.
     """
-    order = np.argsort(prices, kind="stable")
-    out: list[np.ndarray] = []
-    stack = [order]
-    while stack:
-        g = stack.pop()
-        p = prices[g]
-        if len(g) == 1 or p[-1] - p[0] <= width:
-            out.append(g)
+    m = len(p)
+    starts = np.empty(m, np.int64)
+    ends = np.empty(m, np.int64)
+    stack_a = np.empty(m, np.int64)
+    stack_b = np.empty(m, np.int64)
+    sp = 0
+    k = 0
+    if m:
+        stack_a[0], stack_b[0] = 0, m
+        sp = 1
+    while sp:
+        sp -= 1
+        lo, hi = stack_a[sp], stack_b[sp]
+        if hi - lo == 1 or p[hi - 1] - p[lo] <= width:
+            starts[k], ends[k] = lo, hi
+            k += 1
             continue
-        k = int(np.argmax(np.diff(p))) + 1
-        stack.append(g[k:])
-        stack.append(g[:k])
-    return out
+        cut = lo + 1
+        best = -1.0
+        for i in range(lo + 1, hi):
+            if p[i] - p[i - 1] > best:
+                best = p[i] - p[i - 1]
+                cut = i
+        stack_a[sp], stack_b[sp] = cut, hi
+        stack_a[sp + 1], stack_b[sp + 1] = lo, cut
+        sp += 2
+    return starts[:k], ends[:k]
+
+
+@numba.njit(cache=True)
+def _cluster_stats(idx, mag, starts, ends):  # pragma: no cover - numba
+    """Per group: first and last member bar, largest member magnitude (0 when unknown)."""
+    k = len(starts)
+    first = np.empty(k, np.int64)
+    lastm = np.empty(k, np.int64)
+    major = np.zeros(k)
+    for c in range(k):
+        first[c] = idx[starts[c]]
+        lastm[c] = idx[starts[c]]
+        for j in range(starts[c], ends[c]):
+            first[c] = min(first[c], idx[j])
+            lastm[c] = max(lastm[c], idx[j])
+            if np.isfinite(mag[j]) and mag[j] > major[c]:
+                major[c] = mag[j]
+    return first, lastm, major
 
 
 @numba.njit(cache=True)
@@ -160,44 +195,50 @@ def find_zones(
     idx, kind, price = sw.idx[sel], sw.kind[sel], sw.price[sel]
     mag = sw.magnitude[sel]
 
-    cands: list[tuple[float, Finding]] = []
-    for g in _cluster(price, width):
-        lo, hi = float(price[g].min()), float(price[g].max())
-        first = int(idx[g].min())
-        count, tlast, side = _touches(s.high, s.low, s.close, lo - pad, hi + pad, first, touch_gap)
-        count = max(count, len(g))  # merged episodes never hide distinct member swings
-        if count < min_touches or tlast < 0:
-            continue
+    order = np.argsort(price, kind="stable")
+    idx, kind, price, mag = idx[order], kind[order], price[order], mag[order]
+    starts, ends = _cluster(price, width)
+
+    firsts, lasts, majors = _cluster_stats(idx, mag, starts, ends)
+    plist = price.tolist()
+    cands = []  # (score, role, lo, hi, dist, count, tlast, members)
+    for c0, c1, first, lastm, major in zip(starts.tolist(), ends.tolist(), firsts.tolist(),
+                                          lasts.tolist(), majors.tolist(), strict=True):
+        lo, hi = plist[c0], plist[c1 - 1]
         if close < lo:
             role, dist = "resistance", pct(close, lo)
         elif close > hi:
             role, dist = "support", pct(close, hi)
         else:
-            # inside: the role of the side it is tested from (last close outside the band)
-            role, dist = ("resistance" if side <= 0 else "support"), 0.0
+            role, dist = "", 0.0
         if abs(dist) > max_distance_pct:
             continue
-        age = last - int(idx[g].max())
-        recency = float(np.exp(-age / (look / 4)))
-        major = float(np.nanmax(mag[g])) if np.isfinite(mag[g]).any() else 0.0
+        count, tlast, side = _touches(s.high, s.low, s.close, lo - pad, hi + pad, first, touch_gap)
+        count = max(count, c1 - c0)  # merged visits never hide distinct member swings
+        if count < min_touches or tlast < 0:
+            continue
+        if not role:  # inside: the role of the side it is tested from (last close outside)
+            role = "resistance" if side <= 0 else "support"
+        recency = math.exp(-(last - lastm) / (look / 4))
         score = (min(count, 8) / 8 * 0.4 + recency * 0.25
                  + (1 - abs(dist) / max_distance_pct) * 0.25 + min(major, 20) / 20 * 0.1)
-        swing_dates = sorted({s.iso(int(i)) for i in idx[g]})
-        figures = {
-            "role": role, "low": r2(lo), "high": r2(hi), "touches": int(count),
-            "last_touch": s.iso(tlast), "distance_pct": r2(dist), "swing_dates": swing_dates,
-            "highs": int((kind[g] > 0).sum()), "lows": int((kind[g] < 0).sum()),
-        }
-        cands.append((score, Finding(
-            kind="zone", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(-1),
-            known_at=s.iso(-1), figures=figures, summary=_zone_summary(s.symbol, figures),
-            score=round(score, 4))))
+        cands.append((round(score, 4), role, lo, hi, dist, int(count), int(tlast),
+                      slice(c0, c1)))
 
     out: list[Finding] = []
-    for role in ("resistance", "support"):
-        side = sorted((c for c in cands if c[1].figures["role"] == role),
-                      key=lambda c: (-c[0], c[1].figures["low"]))
-        out.extend(f for _, f in side[:per_side])
+    for want in ("resistance", "support"):
+        side = sorted((c for c in cands if c[1] == want), key=lambda c: (-c[0], c[2]))
+        for score, role, lo, hi, dist, count, tlast, members in side[:per_side]:
+            figures = {
+                "role": role, "low": r2(lo), "high": r2(hi), "touches": count,
+                "last_touch": s.iso(tlast), "distance_pct": r2(dist),
+                "swing_dates": sorted({s.iso(int(i)) for i in idx[members]}),
+                "highs": int((kind[members] > 0).sum()), "lows": int((kind[members] < 0).sum()),
+            }
+            out.append(Finding(
+                kind="zone", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(-1),
+                known_at=s.iso(-1), figures=figures, summary=_zone_summary(s.symbol, figures),
+                score=score))
     out.sort(key=lambda f: (-f.score, f.figures["low"]))
     return out
 
@@ -208,6 +249,25 @@ def _zone_summary(symbol: str, f: dict) -> str:
              else f"the close is {abs(d)}% {'below' if d < 0 else 'above'} it")
     return (f"{symbol} {f['role']} at {f['low']}-{f['high']} ({f['touches']} touches, "
             f"last {f['last_touch']}); {where}.")
+
+
+@numba.njit(cache=True)
+def _closing_levels(close, idx, kind, confirm, window):  # pragma: no cover - numba
+    """Per swing: its highest close (lowest for a low) within ``window`` bars, and the bar
+    from which that level is known (swing confirmed and window closed)."""
+    n = len(close)
+    m = len(idx)
+    levels = np.empty(m)
+    known = np.empty(m, np.int64)
+    for j in range(m):
+        i = idx[j]
+        lv = close[i]
+        for b in range(max(0, i - window), min(n, i + window + 1)):
+            if (kind[j] > 0 and close[b] > lv) or (kind[j] < 0 and close[b] < lv):
+                lv = close[b]
+        levels[j] = lv
+        known[j] = max(confirm[j], i + window)
+    return levels, known
 
 
 @numba.njit(cache=True)
@@ -257,27 +317,29 @@ def find_breakouts(
     a = np.where(np.isfinite(a), a, rng)
     tol = tol_atr * a
     look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))
-    m = len(sw)
-    levels = np.empty(m)
-    known = np.empty(m, np.int64)
-    for j in range(m):
-        i = int(sw.idx[j])
-        lo, hi = max(0, i - window), min(n, i + window + 1)
-        seg = s.close[lo:hi]
-        levels[j] = np.nanmax(seg) if sw.kind[j] > 0 else np.nanmin(seg)
-        known[j] = max(int(sw.confirm[j]), i + window)
-    sign = np.where(sw.kind > 0, 1.0, -1.0)
-    start = np.ascontiguousarray(sw.idx, dtype=np.int64)
-    brk = _first_breaks(np.ascontiguousarray(s.close), tol, levels, start, known, sign, look)
+    # only swings whose first break could still be recent news
+    keep = sw.idx >= n - 1 - RECENT.get(s.timeframe, 21) - look
+    idx = np.ascontiguousarray(sw.idx[keep], dtype=np.int64)
+    if len(idx) == 0:
+        return []
+    kinds = np.ascontiguousarray(sw.kind[keep], dtype=np.int64)
+    levels, known = _closing_levels(s.close, idx, kinds,
+                                    np.ascontiguousarray(sw.confirm[keep], dtype=np.int64),
+                                    window)
+    sign = np.where(kinds > 0, 1.0, -1.0)
+    brk = _first_breaks(np.ascontiguousarray(s.close), tol, levels, idx, known, sign, look)
 
+    sub = Swings(sw.idx[keep], sw.kind[keep], sw.price[keep], sw.confirm[keep],
+                 sw.magnitude[keep], sw.scale[keep])
     best: dict[tuple[int, int], int] = {}
-    for j in np.flatnonzero(brk >= 0):
+    for j in np.flatnonzero(brk >= 0).tolist():
         b = int(brk[j])
         if not is_recent(s, b):
             continue
-        key = (b, int(sw.kind[j]))
-        if key not in best or _more_significant(sw, j, best[key]):
-            best[key] = int(j)
+        key = (b, int(kinds[j]))
+        if key not in best or _more_significant(sub, j, best[key]):
+            best[key] = j
+    sw = sub
     out = []
     for (b, k), j in sorted(best.items()):
         out.append(_breakout_finding(s, sw, j, b, k, float(levels[j])))
