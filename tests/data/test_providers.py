@@ -33,7 +33,8 @@ def test_yahoo_parses_recorded_chart_exactly():
         bars = YahooProvider(srv.url).fetch("SPY", JUNE17, JULY12)
     # 19 sessions: 2013-07-04 is a holiday, weekends absent
     assert len(bars) == 19 and pd.Timestamp("2013-07-04") not in bars.index
-    assert bars.index[0] == pd.Timestamp("2013-06-17") and bars.index[-1] == pd.Timestamp("2013-07-12")
+    assert bars.index[0] == pd.Timestamp("2013-06-17")
+    assert bars.index[-1] == pd.Timestamp("2013-07-12")
     assert list(bars.columns) == ["open", "high", "low", "close", "adj_close", "volume"]
     assert all(bars[c].dtype == np.float64 for c in bars.columns)
     # values straight from recorded/yahoo/SPY.json (float32 noise and all)
@@ -82,7 +83,8 @@ def test_yahoo_empty_range_is_empty_bars_not_an_error():
     [
         ("<html><body>Will be right back...</body></html>", "response is not chart JSON"),
         ('{"chart": {"result": [{"meta": {}, "timestamp": [1371475800], '
-         '"indicators": {"quote": [{"open": [1.0]}]}}], "error": null}}', "malformed chart response"),
+         '"indicators": {"quote": [{"open": [1.0]}]}}], "error": null}}',
+         "malformed chart response"),
         ('{"chart": {"result": [{"meta": {}, "timestamp": [1371475800, 1371562200], '
          '"indicators": {"quote": [{"open": [1, 2], "high": [1, 2], "low": [1, 2], '
          '"close": [1, 2], "volume": [5]}]}}], "error": null}}', "malformed chart response"),
@@ -95,9 +97,11 @@ def test_yahoo_empty_range_is_empty_bars_not_an_error():
     ],
 )
 def test_yahoo_malformed_body(body, cause):
-    with serve(lambda p, q: (200, "application/json", body)) as srv:
-        with pytest.raises(ProviderError) as err:
-            YahooProvider(srv.url).fetch("SPY", JUNE17, JULY12)
+    with (
+        serve(lambda p, q: (200, "application/json", body)) as srv,
+        pytest.raises(ProviderError) as err,
+    ):
+        YahooProvider(srv.url).fetch("SPY", JUNE17, JULY12)
     text = one_line(err)
     assert text.startswith(("yahoo: SPY: ", "yahoo:SPY, ")) and cause in text
 
@@ -151,9 +155,8 @@ def test_stooq_unknown_symbol():
     ],
 )
 def test_stooq_malformed_body(body, cause):
-    with serve(lambda p, q: (200, "text/csv", body)) as srv:
-        with pytest.raises(ProviderError) as err:
-            StooqProvider(srv.url).fetch("SPY", JUNE17, JULY12)
+    with serve(lambda p, q: (200, "text/csv", body)) as srv, pytest.raises(ProviderError) as err:
+        StooqProvider(srv.url).fetch("SPY", JUNE17, JULY12)
     text = one_line(err)
     assert "SPY" in text and "stooq" in text and cause in text
 
@@ -163,9 +166,11 @@ def test_stooq_malformed_body(body, cause):
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_http_500_is_a_provider_error(name):
     cls, _ = PROVIDERS[name]
-    with serve(lambda p, q: (500, "text/html", "<html>Internal Server Error</html>")) as srv:
-        with pytest.raises(ProviderError) as err:
-            cls(srv.url).fetch("SPY", JUNE17, JULY12)
+    with (
+        serve(lambda p, q: (500, "text/html", "<html>Internal Server Error</html>")) as srv,
+        pytest.raises(ProviderError) as err,
+    ):
+        cls(srv.url).fetch("SPY", JUNE17, JULY12)
     assert one_line(err) == f"{name}: SPY: HTTP 500 from {srv.url.removeprefix('http://')}"
 
 

@@ -72,19 +72,25 @@ def last_closed_session(now: pd.Timestamp | None = None) -> date:
     return (day - pd.Timedelta(days=1)).date()  # pragma: no cover - calendar gap
 
 
-def missing_range(last: date | None, end: date, start: date = DEFAULT_START) -> tuple[date, date] | None:
+def missing_range(
+    last: date | None, end: date, start: date = DEFAULT_START
+) -> tuple[date, date] | None:
     """First and last XNYS session after ``last`` up to ``end`` (None when nothing is missing).
 
-    With nothing cached (``last`` None) the range is ``start``..``end`` as given.
+    With nothing cached (``last`` None) the range runs from ``start`` (which may precede
+    the calendar) to the last session on or before ``end``.
     """
-    if last is None:
-        return (start, end) if start <= end else None
     cal = calendar()
-    lo = max(pd.Timestamp(last) + pd.Timedelta(days=1), cal.first_session)
     hi = min(pd.Timestamp(end), cal.last_session)
-    if lo > hi:
+    if hi < cal.first_session:
+        return (start, end) if last is None and start <= end else None
+    last_session = cal.date_to_session(hi, direction="previous")
+    if last is None:
+        return (start, last_session.date()) if pd.Timestamp(start) <= last_session else None
+    lo = max(pd.Timestamp(last) + pd.Timedelta(days=1), cal.first_session)
+    if lo > last_session:
         return None
-    sessions = cal.sessions_in_range(lo, hi)
+    sessions = cal.sessions_in_range(lo, last_session)
     if len(sessions) == 0:
         return None
     return sessions[0].date(), sessions[-1].date()

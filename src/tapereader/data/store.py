@@ -129,10 +129,10 @@ class Store:
 
     def last_date(self, symbol: str) -> date | None:
         """Date of the last cached bar of ``symbol`` (None when nothing is cached)."""
-        row = self._con.execute(
+        rows = self._con.execute(
             "SELECT max(date) FROM bars WHERE symbol = ?", [_norm(symbol)]
-        ).fetchone()
-        return row[0] if row else None
+        ).fetchall()  # fetchall: DuckDB 2 keeps a half-read result open and blocks the next call
+        return rows[0][0] if rows else None
 
     def symbols(self) -> list[str]:
         """Symbols with at least one cached bar, sorted."""
