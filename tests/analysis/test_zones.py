@@ -106,6 +106,28 @@ def test_zone_containing_the_close_takes_its_role_from_the_side_it_is_tested_fro
     assert z[0].figures["distance_pct"] == 0
 
 
+@pytest.mark.parametrize("retest", [False, True])
+def test_a_pass_through_is_not_a_touch_a_bounce_is(retest):
+    """Two equal highs at 110, then price climbs through 110 in small steps to 120. Only when
+    it first turns back at the level (a third high exactly at 110) does the zone gain a touch."""
+    knots = [(0, 100.0), (20, PEAK), (35, 103.0), (50, PEAK), (65, 104.0)]
+    knots += [(80, PEAK), (95, 105.0), (140, 120.0), (170, 120.0)] if retest else \
+        [(140, 120.0), (170, 120.0)]
+    xs, ys = zip(*knots, strict=True)
+    close = np.interp(np.arange(171), xs, ys)
+    high, low = close + 0.1, close - 0.1
+    peaks = (20, 50, 80) if retest else (20, 50)
+    for p in peaks:
+        high[p] = close[p] = PEAK
+    s = _series(close, high, low)
+    zones = [z for z in find_zones(s, max_distance_pct=20) if z.figures["low"] == PEAK]
+    assert len(zones) == 1, [z.summary for z in find_zones(s, max_distance_pct=20)]
+    z = zones[0].figures
+    assert z["role"] == "support" and z["high"] == PEAK
+    assert z["touches"] == len(peaks)
+    assert z["last_touch"] == s.iso(peaks[-1])
+
+
 # --------------------------------------------------------------------- real data
 
 REAL_CASES = [
