@@ -93,8 +93,8 @@ def _search(close: np.ndarray, days: np.ndarray, cur_a: int, cur_b: int, min_bar
     if g_c <= 0 or p_c <= 0 or l_c < min_bars:
         return oi[:0], oj[:0], osim[:0]
     log_ratio = math.log(len_ratio)
-    lmin = max(min_bars, int(math.ceil(l_c / len_ratio)))
-    lmax = int(math.floor(l_c * len_ratio))
+    lmin = max(min_bars, int(math.ceil(l_c / len_ratio)))  # noqa: RUF046 (numba)
+    lmax = int(math.floor(l_c * len_ratio))  # noqa: RUF046 (numba)
     last_day = days[n - 1]
     for i in range(swing, cur_a):
         swing_low = True
