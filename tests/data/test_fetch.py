@@ -94,6 +94,13 @@ def test_one_failing_symbol_does_not_stop_the_others(tmp_path):
         assert good.status == "updated" and good.rows == 19
         assert store.symbols() == ["SPY"]
         assert progress == [("NOSUCH", 1, 2), ("SPY", 2, 2)]
+        again = update(store, YahooProvider(srv.url), ["SPY"], asof=pd.Timestamp("2013-07-12"))
+    assert report.lines() == [
+        "NOSUCH: failed: yahoo: NOSUCH: unknown symbol NOSUCH "
+        "(No data found, symbol may be delisted)",
+        "SPY: 19 bars stored, 2013-06-17 .. 2013-07-12",
+    ]
+    assert again.lines() == ["SPY: up to date"]
 
 
 def test_network_failure_is_reported_per_symbol(tmp_path):
@@ -112,3 +119,23 @@ def test_first_fetch_ends_at_last_session_before_asof(tmp_path, asof):
         update(store, StooqProvider(srv.url), ["SPY"], asof=asof, start=date(2013, 7, 1))
         assert srv.requests[0][1]["d2"] == "20130705"
         assert store.last_date("SPY") == date(2013, 7, 5)
+
+
+def test_validation_warnings_reach_the_report(tmp_path):
+    import json
+
+    def zero_volume(path, query):
+        status, ctype, body = yahoo_route(path.replace("^VIX", "SPY"), query)
+        doc = json.loads(body)
+        quote = doc["chart"]["result"][0]["indicators"]["quote"][0]
+        quote["volume"] = [0] * len(quote["volume"])
+        return status, ctype, json.dumps(doc)
+
+    with serve(zero_volume) as srv, Store(tmp_path / "db.duckdb") as store:
+        report = update(store, YahooProvider(srv.url), ["VIX"], asof="2013-07-12",
+                        start=date(2013, 6, 17))
+    (result,) = report.results
+    assert result.status == "updated" and result.rows == 19
+    assert srv.requests[0][0] == "/v8/finance/chart/^VIX"
+    assert any("zero volume" in str(w) for w in result.warnings)
+    assert any(line.startswith("VIX: warning: yahoo:VIX") for line in report.lines())

@@ -57,6 +57,21 @@ class FetchReport:
         """Rows written over all symbols."""
         return sum(r.rows for r in self.results)
 
+    def lines(self) -> list[str]:
+        """One line per symbol (plus one per data warning) for the CLI to print."""
+        out: list[str] = []
+        for r in self.results:
+            if r.status == "failed":
+                out.append(f"{r.symbol}: failed: {r.error}")
+            elif r.status == "current":
+                out.append(f"{r.symbol}: up to date")
+            elif r.rows:
+                out.append(f"{r.symbol}: {r.rows} bars stored, {r.start} .. {r.end}")
+            else:
+                out.append(f"{r.symbol}: no bars published for {r.start} .. {r.end}")
+            out.extend(f"{r.symbol}: warning: {w}" for w in r.warnings)
+        return out
+
 
 def last_closed_session(now: pd.Timestamp | None = None) -> date:
     """The latest XNYS session whose close is at or before ``now`` (UTC, default: now)."""
@@ -100,7 +115,7 @@ def update(
     store: Store,
     provider: Provider,
     symbols: Iterable[str],
-    asof: date | str | None = None,
+    asof: date | str | pd.Timestamp | None = None,
     progress: Progress | None = None,
     start: date = DEFAULT_START,
 ) -> FetchReport:
