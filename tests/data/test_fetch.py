@@ -137,5 +137,5 @@ def test_validation_warnings_reach_the_report(tmp_path):
     (result,) = report.results
     assert result.status == "updated" and result.rows == 19
     assert srv.requests[0][0] == "/v8/finance/chart/^VIX"
-    assert any("zero volume" in str(w) for w in result.warnings)
+    assert any("19 zero-volume days" in str(w) for w in result.warnings)
     assert any(line.startswith("VIX: warning: yahoo:VIX") for line in report.lines())
