@@ -196,6 +196,13 @@ def test_timeout(name):
     assert one_line(err).startswith(f"{name}: SPY: timed out")
 
 
+def test_get_provider_base_url_from_env(monkeypatch):
+    monkeypatch.setenv("TAPEREADER_STOOQ_URL", "http://127.0.0.1:9/")
+    assert get_provider("stooq").base_url == "http://127.0.0.1:9"
+    assert get_provider("stooq", base_url="http://x").base_url == "http://x"
+    assert get_provider("yahoo").base_url == "https://query2.finance.yahoo.com"
+
+
 def test_get_provider():
     assert isinstance(get_provider("yahoo"), YahooProvider)
     assert isinstance(get_provider("Stooq", base_url="http://x"), StooqProvider)

@@ -26,13 +26,18 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class SymbolUpdate:
-    """What happened to one symbol: ``status`` is updated, current or failed."""
+    """What happened to one symbol: ``status`` is updated, current or failed.
+
+    ``start``/``end`` is the range requested; ``first``/``last`` the bars stored.
+    """
 
     symbol: str
     status: str
     rows: int = 0
     start: date | None = None
     end: date | None = None
+    first: date | None = None
+    last: date | None = None
     error: str | None = None
     warnings: tuple[DataWarning, ...] = ()
 
@@ -66,7 +71,7 @@ class FetchReport:
             elif r.status == "current":
                 out.append(f"{r.symbol}: up to date")
             elif r.rows:
-                out.append(f"{r.symbol}: {r.rows} bars stored, {r.start} .. {r.end}")
+                out.append(f"{r.symbol}: {r.rows} bars stored, {r.first} .. {r.last}")
             else:
                 out.append(f"{r.symbol}: no bars published for {r.start} .. {r.end}")
             out.extend(f"{r.symbol}: warning: {w}" for w in r.warnings)
@@ -147,7 +152,9 @@ def _update_one(store: Store, provider: Provider, sym: str, end: date, start: da
         rows = store.put(sym, bars, provider.name)
     except TapereaderError as err:
         return SymbolUpdate(sym, "failed", start=lo, end=hi, error=str(err))
-    return SymbolUpdate(sym, "updated", rows=rows, start=lo, end=hi, warnings=warnings)
+    first, last = (bars.index[0].date(), bars.index[-1].date()) if rows else (None, None)
+    return SymbolUpdate(sym, "updated", rows=rows, start=lo, end=hi, first=first, last=last,
+                        warnings=warnings)
 
 
 __all__ = [
