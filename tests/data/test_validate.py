@@ -73,6 +73,10 @@ ERRORS = [
      "not an XNYS session: exchange holiday", "row 4 (line 5)", "2013-07-04"),
     ("outside calendar", "date,open,high,low,close\n1850-01-02,1,1,1,1\n",
      "date outside the XNYS calendar", "row 1 (line 2)", "1850-01-02"),
+    ("far future", rows(r5="2999-01-04,11.4,11.6,11.1,11.2,11.2,100"),
+     "date outside the XNYS calendar", "row 5 (line 6)", "'2999-01-04'"),
+    ("far past", rows(r1="1500-01-04,10,11,9,10.5,10.5,100"),
+     "date outside the XNYS calendar", "row 1 (line 2)", "'1500-01-04'"),
     ("ragged line", rows(r3="2013-07-03,10.8,11.2,10.6,11,11,100,7"),
      "malformed CSV: expected 7 fields, saw 8", "line 4", None),
     ("empty file", "", "empty file", None, None),
@@ -114,7 +118,8 @@ def test_error_counts_rows_breaking_the_rule(tmp_path):
     path = tmp_path / "SYM.csv"
     path.write_text(rows(r2="2013-07-02,10.5,10.4,10,10.3,10.3,100",
                          r4="2013-07-05,11,11.3,10.9,11.4,11.4,100"))
-    with pytest.raises(DataError, match=r"row 2 .*high 10.4.* \(2 rows break this rule; first shown\)"):
+    pattern = r"row 2 .*high 10.4.* \(2 rows break this rule; first shown\)"
+    with pytest.raises(DataError, match=pattern):
         read_bars(path)
 
 

@@ -108,29 +108,31 @@ def _is_na_text(v: object) -> bool:
 
 
 def _parse_dates(col: pd.Series) -> np.ndarray:
-    """datetime64[ns] midnight dates; NaT where missing or unparsable."""
+    """datetime64[D] calendar dates; NaT where missing or unparsable."""
     if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
         try:  # fast path: clean ISO dates, parsed by Arrow
             days = pa.array(col.array, from_pandas=True).cast(pa.date32())
-            return days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+            return days.to_numpy(zero_copy_only=False).astype("datetime64[D]")
         except (pa.ArrowException, ValueError, TypeError):
             pass
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         col = col.dt.tz_localize(None)  # keep the exchange-local calendar date
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        return col.dt.normalize().to_numpy(dtype="datetime64[ns]")
+        return col.to_numpy().astype("datetime64[D]")
     if pd.api.types.is_integer_dtype(col.dtype):  # Stooq bulk files: 20130705
         parsed = pd.to_datetime(col.astype(str), format="%Y%m%d", errors="coerce")
-        return parsed.to_numpy(dtype="datetime64[ns]")
+        return parsed.to_numpy().astype("datetime64[D]")
     text = col.astype("str").str.strip()
-    compact = text.str.fullmatch(r"\d{8}")
-    head = text.str.slice(0, 10).where(~compact.fillna(False).astype(bool), "")
-    parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-    if compact.fillna(False).any():
-        alt = pd.to_datetime(text.where(compact.fillna(False).astype(bool), ""),
-                             format="%Y%m%d", errors="coerce")
+    compact = text.str.fullmatch(r"\d{8}").fillna(False).astype(bool)
+    parsed = pd.to_datetime(text.str.slice(0, 10).where(~compact, ""), format="%Y-%m-%d",
+                            errors="coerce")
+    if compact.any():
+        alt = pd.to_datetime(text.where(compact, ""), format="%Y%m%d", errors="coerce")
         parsed = parsed.fillna(alt)
-    return parsed.to_numpy(dtype="datetime64[ns]")
+    return parsed.to_numpy().astype("datetime64[D]")
+
+
+_NS_MIN, _NS_MAX = np.datetime64("1678-01-01", "D"), np.datetime64("2261-12-31", "D")
 
 
 def _parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -184,11 +186,14 @@ def validate_frame(
     rows = _Rows(source, df["date"], None, lines)
 
     # dates: present and parsable
-    dates = _parse_dates(df["date"])
-    nat = np.isnat(dates)
+    days = _parse_dates(df["date"])
+    nat = np.isnat(days)
     if nat.any():
         rows.fail(nat & _na_mask(df["date"]), "missing date")
         rows.fail(nat, "unparsable date (expected YYYY-MM-DD)")
+    rows.fail((days < _NS_MIN) | (days > _NS_MAX), "date outside the XNYS calendar",
+              lambda i: f"it covers {xcal.first_session().date()}..{xcal.last_session().date()}")
+    dates = days.astype("datetime64[ns]")
     rows.dates = dates
 
     # numbers: parsable, prices present
