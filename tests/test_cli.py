@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from tapereader.findings import validate_document
 
 def run(*args: str, data=None, env_data=None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (src, env.get("PYTHONPATH")) if x)
     if env_data is not None:
         env["TAPEREADER_DATA"] = str(env_data)
     cmd = [sys.executable, "-m", "tapereader.cli", *args]

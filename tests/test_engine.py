@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from tapereader.config import default_watchlist
-from tapereader.data.resample import calendar
+from tapereader.data.calendar import sessions
 from tapereader.engine import analyze, analyze_symbol, findings_document
 from tapereader.findings import validate_document
 from tapereader.pipeline import load_and_analyze
 
 
 def _bars(n: int, start: str = "2012-01-03", price=None, seed: int = 0) -> pd.DataFrame:
-    days = calendar().sessions_in_range(start, "2030-01-01")[:n]
+    days = sessions(start, "2026-12-31")[:n]
     rng = np.random.default_rng(seed)
     close = price if price is not None else 100 * np.exp(np.cumsum(rng.normal(0.0004, 0.01, n)))
     close = np.broadcast_to(np.asarray(close, dtype=float), (n,)).copy()
@@ -23,7 +23,7 @@ def _bars(n: int, start: str = "2012-01-03", price=None, seed: int = 0) -> pd.Da
     low = np.minimum(opn, close) * (1 - (0 if price is not None else 0.004))
     return pd.DataFrame({"open": opn, "high": high, "low": low, "close": close,
                          "adj_close": close, "volume": 1e6},
-                        index=pd.DatetimeIndex(days.tz_localize(None), name="date"))
+                        index=pd.DatetimeIndex(days, name="date"))
 
 
 @pytest.mark.realdata

@@ -13,7 +13,8 @@ import pandas as pd
 
 from .analysis.series import Series, series_from_bars
 from .config import Watchlist, default_watchlist
-from .data.resample import calendar, cut, resample
+from .data import calendar as xcal
+from .data.resample import cut, resample
 from .findings import Finding, sort_key
 
 # Roles compared in the cross-asset finding, and roles that count as stocks for leadership.
@@ -33,13 +34,11 @@ def _asof_of(bars: Mapping[str, pd.DataFrame], asof: str | None) -> pd.Timestamp
 
 def last_session(asof: pd.Timestamp) -> pd.Timestamp:
     """The last XNYS session on or before ``asof``."""
-    cal = calendar()
     d = pd.Timestamp(asof).normalize()
-    if d > cal.last_session:
-        return cal.last_session
-    if d < cal.first_session:
-        return d
-    return cal.date_to_session(d, direction="previous")
+    if d > xcal.last_session():
+        return xcal.last_session()
+    prior = xcal.sessions(d - pd.Timedelta(days=15), d)
+    return prior[-1] if len(prior) else d
 
 
 def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | None:
@@ -51,7 +50,7 @@ def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | Non
     if last >= expected:
         return None
     d = last.date().isoformat()
-    missing = len(calendar().sessions_in_range(last + pd.Timedelta(days=1), expected))
+    missing = len(xcal.sessions(last + pd.Timedelta(days=1), expected))
     return Finding("stale", symbol, "daily", d, d,
                    {"last_date": d, "asof": expected.date().isoformat(),
                     "missing_sessions": missing},
@@ -136,7 +135,8 @@ def analyze(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
     if len(equities) >= 2:
         out += find_leadership(fresh, equities)
     roles = {s: wl.role(s) for s in fresh if s in wl and wl.role(s) in CROSS_ROLES}
-    if len(set(roles.values())) >= 2:
+    kinds = set(roles.values())
+    if kinds & set(EQUITY_ROLES) and kinds - set(EQUITY_ROLES):
         out += find_cross_asset(fresh, roles)
     return sorted(out, key=sort_key)
 
