@@ -56,16 +56,19 @@ class Note:
     disclaimer: str = DISCLAIMER
     story: str = ""                       # which headline branch was chosen
     used: list[Finding] = field(default_factory=list)  # findings the text draws on
+    picks: dict[str, Any] = field(default_factory=dict)  # what the charts should show
 
-    def markdown(self, charts: list[tuple[str, str, str]] = ()) -> str:
-        """Markdown, headline first; ``charts`` are (file, title, alt) shown after the text."""
+    def markdown(self, charts: dict[str, list[tuple[str, str, str]]] | None = None) -> str:
+        """Markdown, headline first; ``charts`` maps a section key to (file, title, alt)
+        shown at the end of that section."""
+        charts = charts or {}
         out = [f"# {self.headline}", "", f"*{numbers.date(self.asof)}*", ""]
         for s in self.sections:
             out += [f"## {s.title}", ""]
             for p in s.paragraphs:
                 out += [p, ""]
-        for file, title, alt in charts:
-            out += [f"![{alt}]({file})", "", f"*{title}*", ""]
+            for file, title, alt in charts.get(s.key, []):
+                out += [f"![{alt}]({file})", "", f"*{title}*", ""]
         out += ["---", "", f"*{self.disclaimer}*", ""]
         return "\n".join(out)
 
@@ -94,7 +97,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tapereader.story", "templates"),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True)
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]), keep_trailing_newline=True)
     env.filters.update(numbers.FILTERS)
     env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
     return env
@@ -334,4 +337,9 @@ def compose_note(findings: list[Finding], watchlist: Watchlist, asof: str) -> No
         paras = _clean_paragraphs(env.get_template(f"{key}.j2").render(ctx))
         if paras:
             sections.append(Section(key, title, paras))
-    return Note(asof, headline, sections, story=ctx["headline"]["story"], used=_used(ctx))
+    picks = {"lines": [li["f"] for li in ctx["lines"]], "pair": ctx["pair"], "rel": ctx["rel"],
+             "slope_sym": ctx["slope_sym"], "channels": ctx["channels"],
+             "analogs": ctx["analogs"], "cross": [f for f in findings if f.kind == "cross_asset"],
+             "leader": ctx["lead"].leader if ctx["lead"] else None}
+    return Note(asof, headline, sections, story=ctx["headline"]["story"], used=_used(ctx),
+                picks=picks)

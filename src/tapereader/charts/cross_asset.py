@@ -1,0 +1,85 @@
+"""Chart 5: stocks against other asset classes, returns over the periods as grouped bars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..findings import Finding
+from ..story import numbers as fmt
+from ..story.names import Names
+from ..story.ranking import EQUITY_ROLES
+from . import style
+
+PERIOD_COLOURS = ("#1f5fbf", "#90a4ae", "#cfd8dc")
+MAX_PERIODS = 3
+
+
+def period_label(p: object) -> str:
+    return "year to date" if p == "ytd" else f"{p} sessions"
+
+
+def _order(fs: list[Finding]) -> list[Finding]:
+    ytd = [f for f in fs if f.figures.get("period") == "ytd"]
+    rest = sorted((f for f in fs if f.figures.get("period") != "ytd"),
+                  key=lambda f: -int(f.figures["period"]) if str(f.figures["period"]).isdigit()
+                  else 0)
+    return (ytd + rest)[:MAX_PERIODS]
+
+
+@style.styled
+def render_cross_asset(findings: list[Finding], out_dir: Path, names: Names,
+                       name: str = "cross_asset") -> style.Chart:
+    """Draw chart 5 from ``cross_asset`` findings (one per period)."""
+    fs = _order([f for f in findings if f.kind == "cross_asset" and f.figures.get("returns")])
+    if not fs:
+        raise ValueError("no cross_asset findings to chart")
+    main = fs[0].figures
+    roles = main.get("roles", {})
+    syms = sorted((s for s, v in main["returns"].items() if v is not None),
+                  key=lambda s: -float(main["returns"][s]))
+    fig, ax = style.figure()
+    h = 0.8 / len(fs)
+    y = np.arange(len(syms))
+    geo: dict = {"symbols": syms, "bars": {}}
+    for k, f in enumerate(fs):
+        rets = f.figures["returns"]
+        vals = [float(rets[s]) if rets.get(s) is not None else np.nan for s in syms]
+        yy = y + (k - (len(fs) - 1) / 2) * h
+        ax.barh(yy, vals, height=h * 0.92, color=PERIOD_COLOURS[k],
+                label=period_label(f.figures["period"]), zorder=3)
+        geo["bars"][str(f.figures["period"])] = dict(zip(syms, vals, strict=True))
+        if k == 0:
+            for yi, v in zip(yy, vals, strict=True):
+                if np.isfinite(v):
+                    ax.annotate(fmt.pct(v, signed=True), (v, yi), xytext=(3 if v >= 0 else -3, 0),
+                                textcoords="offset points", va="center", fontsize=7.5,
+                                ha="left" if v >= 0 else "right")
+    labels = [names.label(s) for s in syms]
+    ax.set_yticks(y, labels)
+    for t, s in zip(ax.get_yticklabels(), syms, strict=True):
+        if roles.get(s) in EQUITY_ROLES:
+            t.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.7)
+    ax.xaxis.set_major_formatter(style.FuncFormatter(style.pct_axis))
+    lo, hi = ax.get_xlim()
+    pad = 0.12 * (hi - lo)
+    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + pad)
+    ax.grid(axis="y", visible=False)
+    others = []
+    for s in syms:
+        g = names.group(s)
+        if roles.get(s) not in EQUITY_ROLES and g not in others:
+            others.append(g)
+    title = "Stocks vs " + (", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1
+                            else (others[0] if others else "each other")) + ": returns"
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right")
+    alt = (f"Bar chart of {period_label(main['period'])} returns: "
+           + ", ".join(f"{names.label(s)} {fmt.pct(main['returns'][s], signed=True)}"
+                       for s in syms))
+    files = style.save(fig, out_dir, name, left=0.3)
+    geo["title"] = title
+    return style.Chart(name, title, alt + ".", files, geo)
