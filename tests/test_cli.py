@@ -79,3 +79,26 @@ def test_findings_json(market_dir):
     assert doc["symbols"] == ["IWM", "QQQ"] and doc["asof"] == "2013-07-08"
     assert {f["symbol"] for f in doc["findings"]} <= {"IWM", "QQQ"}
     assert any(f["kind"] == "relative_strength" for f in doc["findings"])
+
+
+def test_fetch_from_local_stooq_server(tmp_path):
+    from .data.httpserver import serve, stooq_route
+
+    db = tmp_path / "store.duckdb"
+    with serve(stooq_route) as srv:
+        env = {"TAPEREADER_STOOQ_URL": srv.url}
+        os.environ.update(env)
+        try:
+            ok = run("fetch", "SPY", "--provider", "stooq", "--db", str(db), "--asof", "2013-07-12")
+            bad = run("fetch", "SPY", "NOSUCH", "--provider", "stooq", "--db", str(db),
+                      "--asof", "2013-07-12")
+        finally:
+            os.environ.pop("TAPEREADER_STOOQ_URL")
+    assert ok.returncode == 0, ok.stderr
+    assert "SPY" in ok.stdout and db.exists()
+    assert bad.returncode == 1
+    assert "NOSUCH" in bad.stdout and "Traceback" not in bad.stderr
+    from tapereader.data.store import Store
+
+    with Store(db) as store:
+        assert store.symbols() == ["SPY"] and store.last_date("SPY").isoformat() == "2013-07-12"

@@ -196,7 +196,7 @@ def fetch(
                      progress=lambda sym, done, total: bar.update(task, completed=done,
                                                                   description=sym))
     for line in rep.lines():
-        out.print(line)
+        out.print(line, soft_wrap=True)
     if rep.failed:
         raise typer.Exit(1)
 
@@ -233,7 +233,7 @@ def scan(
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line and exit code 1."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
     except TapereaderError as e:
         err.print(f"[red]error:[/] {e}", soft_wrap=True)
         sys.exit(1)
@@ -249,6 +249,7 @@ def main() -> None:
             e.show()
             sys.exit(e.exit_code)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":
