@@ -1,0 +1,257 @@
+"""Numba kernels for trend lines, in "support space".
+
+Every line is handled as a rising support line: for down lines (resistance)
+the prices are mirrored (``y = -log(high)`` etc.) by the caller, so one kernel
+serves up/down and log/linear lines. ``lo`` is the side the line rests on,
+``hi`` the far side, ``cl`` the close, ``tol`` one ATR in the same units.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def valid_pairs(lo, cl, tol, aidx, first_ok, valid_tol, pierce_tol):  # pragma: no cover
+    """Anchor pairs (a, b) whose line rises and has no close below it between them.
+
+    ``aidx`` are swing indices (sorted); ``first_ok[a]`` says anchor ``a`` may start a
+    line. A close may sit ``valid_tol`` ATR under the line, a low ``pierce_tol`` ATR
+    (a line that cuts deep through a lower low is not drawn that way). For each first
+    anchor the smallest slope to any close/low so far is kept, so each pair costs O(1).
+    """
+    na = len(aidx)
+    out_a = np.empty(na * na, dtype=np.int64)
+    out_b = np.empty(na * na, dtype=np.int64)
+    m = 0
+    for a in range(na):
+        if not first_ok[a]:
+            continue
+        p1 = aidx[a]
+        y1 = lo[p1]
+        ms = np.inf
+        i = p1 + 1
+        for b in range(a + 1, na):
+            p2 = aidx[b]
+            while i < p2:
+                s = (min(cl[i] + valid_tol * tol[i], lo[i] + pierce_tol * tol[i]) - y1) / (i - p1)
+                if s < ms:
+                    ms = s
+                i += 1
+            if ms <= 0.0:
+                break
+            slope = (lo[p2] - y1) / (p2 - p1)
+            if 0.0 < slope <= ms:
+                out_a[m] = a
+                out_b[m] = b
+                m += 1
+    return out_a[:m], out_b[:m]
+
+
+@numba.njit(cache=True)
+def scan_lines(lo, hi, cl, tol, p1s, y1s, slopes, p2s, touch_tol, valid_tol, break_tol,
+               break_n, retest_tol, away_tol, keep_bars, horizon, cap):  # pragma: no cover
+    """Walk each line forward from its first anchor to the last bar.
+
+    Per line: touch episodes (bars whose low is within ``touch_tol`` ATR of the line,
+    close not below it by more than ``valid_tol`` ATR; consecutive bars are one touch),
+    the break (first run of closes more than ``valid_tol`` ATR under the line that
+    either reaches ``break_n`` closes or has a close ``break_tol`` ATR under it:
+    ``brk`` is the run's first bar, ``brk_conf`` the confirming bar), then re-test
+    episodes: once a low has been ``away_tol`` ATR under the line, a later bar whose
+    high is back within ``retest_tol`` ATR of it, close not above it, starts one;
+    it lasts while bars stay that near, and the next one needs another move away;
+    until the line is reclaimed (a close ``break_tol`` ATR above it) or ``keep_bars``
+    after the break. Each bar's result depends only on bars up to it. A line whose break
+    is older than ``keep_bars`` before bar ``horizon`` is not followed further.
+    """
+    nl = len(p1s)
+    n = len(cl)
+    touch = np.full((nl, cap), -1, dtype=np.int64)
+    ntouch = np.zeros(nl, dtype=np.int64)
+    brk = np.full(nl, -1, dtype=np.int64)
+    brk_conf = np.full(nl, -1, dtype=np.int64)
+    reclaim = np.full(nl, -1, dtype=np.int64)
+    rt_start = np.full((nl, cap), -1, dtype=np.int64)
+    rt_end = np.full((nl, cap), -1, dtype=np.int64)
+    nrt = np.zeros(nl, dtype=np.int64)
+    for j in range(nl):
+        p1 = p1s[j]
+        y1 = y1s[j]
+        b = slopes[j]
+        p2 = p2s[j]
+        in_touch = False
+        run = 0
+        run_start = -1
+        in_rt = False
+        armed = False
+        for i in range(p1, n):
+            line = y1 + b * (i - p1)
+            t = tol[i]
+            if brk_conf[j] < 0:
+                below = cl[i] < line - valid_tol * t
+                if i > p2 and below:
+                    if run == 0:
+                        run_start = i
+                    run += 1
+                    if run >= break_n or cl[i] < line - break_tol * t:
+                        brk[j] = run_start
+                        brk_conf[j] = i
+                        if i + keep_bars < horizon:
+                            break
+                    in_touch = False
+                    continue
+                run = 0
+                if abs(lo[i] - line) <= touch_tol * t and not below:
+                    if not in_touch:
+                        k = ntouch[j]
+                        if k < cap:
+                            touch[j, k] = i
+                        ntouch[j] = k + 1
+                    in_touch = True
+                else:
+                    in_touch = False
+            else:
+                if i > brk_conf[j] + keep_bars:
+                    break
+                if cl[i] > line + break_tol * t:
+                    reclaim[j] = i
+                    if in_rt:
+                        rt_end[j, min(nrt[j], cap) - 1] = i - 1
+                    in_rt = False
+                    break
+                near = hi[i] >= line - retest_tol * t and cl[i] <= line + valid_tol * t
+                if near and i > brk_conf[j] and (armed or in_rt):
+                    armed = False
+                    if not in_rt:
+                        k = nrt[j]
+                        if k < cap:
+                            rt_start[j, k] = i
+                            rt_end[j, k] = n  # open until it ends
+                        nrt[j] = k + 1
+                    in_rt = True
+                else:
+                    if in_rt and nrt[j] <= cap:
+                        rt_end[j, nrt[j] - 1] = i - 1
+                    in_rt = False
+                if lo[i] < line - away_tol * t:
+                    armed = True
+    return touch, ntouch, brk, brk_conf, reclaim, rt_start, rt_end, nrt
+
+
+@numba.njit(cache=True)
+def running_max_back(hi, k):  # pragma: no cover - compiled
+    """``out[j] = max(hi[j..k])`` for ``j <= k`` (how far price went after bar j, as of k)."""
+    out = np.empty(k + 1)
+    m = -np.inf
+    for j in range(k, -1, -1):
+        if hi[j] > m:
+            m = hi[j]
+        out[j] = m
+    return out
+
+
+@numba.njit(cache=True)
+def score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
+               rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near):  # pragma: no cover
+    """Scores of the lines as of bar ``k`` (NaN when not drawable or no longer news),
+    their state (0 intact, 1 broken, 2 re-testing) and touches.
+
+    Score: touches beyond two (up to 2), span in years (up to 1), how far price went
+    from the first anchor in ATRs (up to 2), nearness of the close (up to 2), and 1 for
+    a break within ``recent`` bars or a re-test in progress.
+    """
+    nl = len(p1)
+    cap = touch.shape[1]
+    score = np.full(nl, np.nan)
+    state = np.zeros(nl, dtype=np.int64)
+    nt_out = np.zeros(nl, dtype=np.int64)
+    runmax = running_max_back(hi, k)
+    tk = tol[k]
+    unit = tk * np.sqrt(spw)
+    for j in range(nl):
+        if conf2[j] > k or p1[j] < k - max_span:
+            continue
+        broken = 0 <= brk_conf[j] <= k
+        if broken and (k - brk_conf[j] > keep or (0 <= reclaim[j] <= k)):
+            continue
+        line = y1[j] + slope[j] * (k - p1[j])
+        dist = abs(cl[k] - line) / tk
+        if broken and k - brk_conf[j] >= recent and dist > near:
+            continue  # an old break far from price is no longer news
+        st = 0
+        if broken:
+            st = 1
+            for r in range(min(nrt[j], cap)):
+                if rt_start[j, r] <= k <= rt_end[j, r]:
+                    st = 2
+        last = brk[j] - 1 if broken else k
+        nt = 0
+        for r in range(min(ntouch[j], cap)):
+            if touch[j, r] <= last:
+                nt += 1
+        fwd = (runmax[p1[j]] - y1[j]) / unit
+        span_w = (min(k, last) - p1[j]) / spw
+        news = 1.0 if st == 2 or (broken and k - brk_conf[j] < recent) else 0.0
+        score[j] = (2.0 * min(max(nt - 2, 0), 4) / 4.0 + min(span_w / 52.0, 1.0)
+                    + 2.0 * min(fwd / 10.0, 1.0) + 2.0 * np.exp(-dist / 4.0) + news)
+        state[j] = st
+        nt_out[j] = nt
+    return score, state, nt_out
+
+
+@numba.njit(cache=True)
+def rank_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
+              rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near, top,
+              same_slope):  # pragma: no cover - compiled
+    """The best ``top`` lines as of bar ``k`` (indices, scores), best first; a line whose
+    slope is within ``same_slope`` of a better one's and that shares an anchor with it or
+    lies within one ATR of it at ``k`` is the same line and dropped. Ties go to the
+    earlier anchors."""
+    score, _state, _nt = score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf,
+                                    reclaim, rt_start, rt_end, nrt, hi, cl, tol, spw, keep,
+                                    max_span, recent, near)
+    nl = len(p1)
+    key = np.empty(nl)
+    for j in range(nl):
+        key[j] = -np.round(score[j], 6) if np.isfinite(score[j]) else np.inf
+    order = np.empty(nl, dtype=np.int64)
+    for j in range(nl):
+        order[j] = j
+    # insertion sort by (key, p1, p2): few lines, stable and deterministic
+    for a in range(1, nl):
+        x = order[a]
+        b = a - 1
+        while b >= 0:
+            y = order[b]
+            if key[y] > key[x] or (key[y] == key[x] and (p1[y] > p1[x] or
+                                                         (p1[y] == p1[x] and p2[y] > p2[x]))):
+                order[b + 1] = y
+                b -= 1
+            else:
+                break
+        order[b + 1] = x
+    chosen = np.empty(top, dtype=np.int64)
+    cs = np.empty(top)
+    m = 0
+    for a in range(nl):
+        j = order[a]
+        if not np.isfinite(score[j]) or m == top:
+            break
+        dup = False
+        for c in range(m):
+            i = chosen[c]
+            shared = p1[i] == p1[j] or p2[i] == p2[j] or p1[i] == p2[j] or p2[i] == p1[j]
+            vi = y1[i] + slope[i] * (k - p1[i])
+            vj = y1[j] + slope[j] * (k - p1[j])
+            shared = shared or abs(vi - vj) <= tol[k]
+            if shared and abs(slope[i] - slope[j]) <= same_slope * max(abs(slope[i]),
+                                                                          abs(slope[j])):
+                dup = True
+                break
+        if not dup:
+            chosen[m] = j
+            cs[m] = np.round(score[j], 6)
+            m += 1
+    return chosen[:m], cs[:m]

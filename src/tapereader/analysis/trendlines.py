@@ -1,0 +1,315 @@
+"""Trend lines: rising lines through swing lows, falling lines through swing highs.
+
+How a chartist draws them, as rules:
+
+- a candidate joins a major swing (scale >= the second scale of ``find_swings``) to a later
+  swing of the same kind, rising for up lines (supports) and falling for down lines;
+  log price by default;
+- it is valid only if no close lies beyond it between its anchors (``valid_atr`` ATR of
+  slack), and it is drawable from the bar that confirms its second anchor;
+- extended bar by bar: touches are bars whose low (up) / high (down) comes within
+  ``touch_atr`` ATR of the line without closing beyond it (consecutive bars are one touch);
+- broken by a run of closes beyond it that has ``break_closes`` closes or one close
+  ``break_atr`` ATR beyond it (the run's first bar is the break, the confirming bar is
+  when it was known); after the break, a bar whose high (up line) comes back within
+  ``retest_atr`` ATR of the line without closing above it is re-testing it; a close
+  ``break_atr`` ATR back above reclaims the line and ends its story;
+- scored as of the last bar by touches, span, how major the first anchor is (how far price
+  went from it), nearness of price and a recent break or re-test; lines sharing an anchor
+  with near-equal slopes are one line; the best ``top`` per direction are reported.
+
+Every quantity at bar ``k`` uses bars ``<= k`` and swings confirmed by ``k``: events are
+chosen with the ranking as of their own bar, so a prefix run reproduces them exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..findings import Finding
+from . import _lines, lib
+from .series import Series
+from .swings import Swings, causal_atr, find_swings
+
+_CAP = 32
+
+
+@dataclass(frozen=True)
+class LineParams:
+    """Tolerances in ATR multiples, windows in bars (see the module docstring)."""
+
+    valid_atr: float = 0.25
+    touch_atr: float = 0.4
+    break_atr: float = 0.5
+    break_closes: int = 2
+    retest_atr: float = 0.35
+    away_atr: float = 1.0         # a re-test needs price this far beyond the line first
+    pierce_atr: float = 0.5       # lows may cut this far through a line between its anchors
+    keep_weeks: float = 26.0      # a broken line stays news this long after its break ...
+    near_atr: float = 3.0         # ... once its break is not recent, only while price is
+                                  # within this many weekly ATRs of it
+    max_span_weeks: float | None = None  # first anchors at most this old (None: 2 years on
+                                         # daily bars, 5 years on weekly bars)
+    min_gap_weeks: float = 2.0    # anchors at least this far apart
+    top: int = 3
+    same_slope: float = 0.25      # lines this close in slope that share an anchor (or lie
+                                  # within an ATR of each other) are one line
+
+    def span_bars(self, timeframe: str) -> int:
+        weeks = self.max_span_weeks
+        if weeks is None:
+            weeks = 104.0 if timeframe == "daily" else 260.0
+        return round(weeks * lib.sessions_per_week(timeframe))
+
+
+@dataclass
+class _Space:
+    """One direction's prices mirrored into support space, plus its candidate lines."""
+
+    direction: str
+    timeframe: str
+    lo: np.ndarray
+    hi: np.ndarray
+    cl: np.ndarray
+    tol: np.ndarray
+    aidx: np.ndarray
+    aconf: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+    conf2: np.ndarray
+    y1: np.ndarray
+    slope: np.ndarray
+    scan: tuple
+    params: LineParams
+
+
+def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "log",
+                    params: LineParams | None = None) -> list[Finding]:
+    """Trend-line findings of ``s`` as of its last bar: states of the best lines, recent
+    ``trendline_break`` and ``trendline_retest`` events."""
+    if scale not in ("log", "linear"):
+        raise ValueError(f"find_trendlines({s.symbol}): scale must be 'log' or 'linear', "
+                         f"got {scale!r}")
+    p = params or LineParams()
+    n = len(s)
+    sw = find_swings(s) if swings is None else swings.known_by(n - 1)
+    if n < 10 or len(sw) < 3:
+        return []
+    spw = lib.sessions_per_week(s.timeframe)
+    atr = causal_atr(s)
+    recent = lib.RECENT[s.timeframe]
+    keep = round(p.keep_weeks * spw)
+    min_p1 = max(0, n - recent - p.span_bars(s.timeframe))
+    major = np.unique(sw.scale)
+    major_scale = major[1] if len(major) > 1 else major[0]
+    out: list[Finding] = []
+    for direction in ("up", "down"):
+        sp = _space(s, sw, atr, direction, scale, major_scale, min_p1, p, keep)
+        if sp is None:
+            continue
+        chosen = _select(sp, n - 1, spw, p, recent)
+        out += [_state_finding(s, sp, j, sc, scale, spw) for j, sc in chosen]
+        # events, each decided with the ranking as of its own bar
+        _t, _n, _b, brk_conf, _r, rt_start, _e, _nr = sp.scan
+        known = np.maximum(brk_conf, sp.conf2)
+        bars = set(known[(brk_conf >= 0) & (known >= n - recent)].tolist())
+        bars.update(rt_start[rt_start >= n - recent].tolist())
+        for k in sorted(bars):
+            for j, sc in _select(sp, k, spw, p, recent):
+                if brk_conf[j] >= 0 and known[j] == k:
+                    out.append(_break_event(s, sp, j, k, sc, scale))
+                if (rt_start[j] == k).any():
+                    out.append(_retest_event(s, sp, j, k, sc, scale))
+    return out
+
+
+def _space(s: Series, sw: Swings, atr: np.ndarray, direction: str, scale: str,
+           major_scale: float, min_p1: int, p: LineParams, keep: int) -> _Space | None:
+    up = direction == "up"
+    f = np.log if scale == "log" else (lambda x: x)
+    sgn = 1.0 if up else -1.0
+    lo = sgn * f(s.low if up else s.high)
+    hi = sgn * f(s.high if up else s.low)
+    cl = sgn * f(s.close)
+    tol = atr / s.close if scale == "log" else atr
+    m = sw.kind == (-1 if up else 1)
+    aidx, aconf = sw.idx[m], sw.confirm[m]
+    first_ok = (sw.scale[m] >= major_scale) & (aidx >= min_p1)
+    if len(aidx) < 2 or not first_ok.any():
+        return None
+    a, b = _lines.valid_pairs(lo, cl, tol, aidx, first_ok, p.valid_atr, p.pierce_atr)
+    gap = (aidx[b] - aidx[a]) >= p.min_gap_weeks * lib.sessions_per_week(s.timeframe)
+    a, b = a[gap], b[gap]
+    p1, p2 = aidx[a], aidx[b]
+    conf2 = np.maximum(aconf[a], aconf[b])
+    y1 = lo[p1]
+    slope = (lo[p2] - y1) / (p2 - p1)
+    scan = _lines.scan_lines(lo, hi, cl, tol, p1, y1, slope, p2, p.touch_atr, p.valid_atr,
+                             p.break_atr, p.break_closes, p.retest_atr, p.away_atr, keep,
+                             len(s) - lib.RECENT[s.timeframe], _CAP)
+    # a line broken before it could be drawn was never a trend line; a line broken (or
+    # reclaimed) before the reporting window can no longer be news: drop both
+    horizon = len(s) - lib.RECENT[s.timeframe]
+    brk_conf, reclaim = scan[3], scan[4]
+    ok = (brk_conf < 0) | ((brk_conf > conf2) & (brk_conf + keep >= horizon))
+    ok &= (reclaim < 0) | (reclaim >= horizon)
+    scan = tuple(x[ok] for x in scan)
+    return _Space(direction, s.timeframe, lo, hi, cl, tol, aidx, aconf, p1[ok], p2[ok],
+                  conf2[ok], y1[ok], slope[ok], scan, p)
+
+
+def _scan_parts(sp: _Space):
+    _touch, _nt, brk, brk_conf, reclaim, rt_start, _rt_end, nrt = sp.scan
+    return brk, brk_conf, reclaim, rt_start, _rt_end, nrt
+
+
+def _status(sp: _Space, j: int, k: int) -> str:
+    """State of line ``j`` at bar ``k``."""
+    _touch, _nt, _brk, brk_conf, _reclaim, rt_start, rt_end, nrt = sp.scan
+    if brk_conf[j] < 0 or brk_conf[j] > k:
+        return "intact"
+    r = min(int(nrt[j]), _CAP)
+    if ((rt_start[j, :r] <= k) & (k <= rt_end[j, :r])).any():
+        return "retesting"
+    return "broken"
+
+
+def _select(sp: _Space, k: int, spw: float, p: LineParams, recent: int) -> list[tuple[int, float]]:
+    """The best lines of one direction as of bar ``k``: [(line index, score)]."""
+    touch, ntouch, brk, brk_conf, reclaim, rt_start, rt_end, nrt = sp.scan
+    js, scores = _lines.rank_asof(k, sp.p1, sp.p2, sp.conf2, sp.y1, sp.slope, touch, ntouch, brk,
+                                  brk_conf, reclaim, rt_start, rt_end, nrt, sp.hi, sp.cl,
+                                  sp.tol, float(spw), round(p.keep_weeks * spw),
+                                  p.span_bars(sp.timeframe), recent,
+                                  p.near_atr * float(np.sqrt(spw)), p.top, p.same_slope)
+    return list(zip(js.tolist(), scores.tolist(), strict=True))
+
+
+def _price(sp: _Space, y: float, scale: str) -> float:
+    v = y if sp.direction == "up" else -y
+    return float(np.exp(v)) if scale == "log" else float(v)
+
+
+def _line_at(sp: _Space, j: int, i: int, scale: str) -> float:
+    return _price(sp, sp.y1[j] + sp.slope[j] * (i - sp.p1[j]), scale)
+
+
+def _anchors(sp: _Space, j: int, k: int, touch_atr: float) -> list[int]:
+    """Swing points (confirmed by ``k``) the line rests on, from its first anchor to its break."""
+    brk, brk_conf = sp.scan[2][j], sp.scan[3][j]
+    end = brk - 1 if 0 <= brk_conf <= k else k
+    i = sp.aidx
+    m = (i >= sp.p1[j]) & (i <= end) & (sp.aconf <= k)
+    i = i[m]
+    line = sp.y1[j] + sp.slope[j] * (i - sp.p1[j])
+    return i[np.abs(sp.lo[i] - line) <= touch_atr * sp.tol[i]].tolist()
+
+
+def _slope_pct_week(sp: _Space, j: int, scale: str, spw: float, k: int) -> float:
+    b = sp.slope[j] * (1.0 if sp.direction == "up" else -1.0)
+    if scale == "log":
+        return lib.r2((np.exp(b * spw) - 1.0) * 100.0)
+    return lib.r2(b * spw / _line_at(sp, j, k, scale) * 100.0)
+
+
+def _name(s: Series, sp: _Space, j: int) -> str:
+    kind = "uptrend line from the" if sp.direction == "up" else "downtrend line from the"
+    point = "low" if sp.direction == "up" else "high"
+    return f"{kind} {lib.month_year(s.iso(int(sp.p1[j])))} {point}"
+
+
+def _when(s: Series, i: int) -> str:
+    return f"week of {s.iso(i)}" if s.timeframe == "weekly" else s.iso(i)
+
+
+def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
+                   spw: float) -> Finding:
+    k = len(s) - 1
+    state = _status(sp, j, k)
+    touch, _nt, brk, _bc, _rc, rt_start, _re, nrt = sp.scan
+    broken = state != "intact"
+    last = brk[j] - 1 if broken else k
+    touches = [int(t) for t in touch[j] if 0 <= t <= last]
+    anchors = _anchors(sp, j, k, sp.params.touch_atr)
+    value = _line_at(sp, j, k, scale)
+    close = float(s.close[k])
+    dist = lib.pct(close, value)
+    runmax = _lines.running_max_back(sp.hi, k)[sp.p1[j]] - sp.y1[j]
+    fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(sp.y1[j]) * 100
+    figures = {
+        "direction": sp.direction, "scale": scale,
+        "anchors": [s.iso(i) for i in anchors],
+        "touches": len(touches),
+        "slope_pct_per_week": _slope_pct_week(sp, j, scale, spw, k),
+        "value_at_asof": lib.r2(value), "state": state,
+        "break_date": s.iso(int(brk[j])) if broken else None,
+        "score": lib.r2(score),
+        "anchor_prices": [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors],
+        "touch_dates": [s.iso(i) for i in touches],
+        "first_anchor_move_pct": lib.r2(fwd),
+        "distance_pct": lib.r2(dist),
+        "drawable_from": s.iso(int(sp.conf2[j])),
+    }
+    name = _name(s, sp, j)
+    if broken:
+        figures["line_value_at_break"] = lib.r2(_line_at(sp, j, int(brk[j]), scale))
+        starts = [int(x) for x in rt_start[j, :min(nrt[j], _CAP)] if 0 <= x <= k]
+        figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
+    side = "above" if dist >= 0 else "below"
+    right_side = (dist >= 0) == (sp.direction == "up")
+    if state == "intact" and right_side:
+        summary = (f"{s.symbol}'s {name} holds: the line is at {lib.r2(value)} and the close "
+                   f"{lib.r2(close)} is {abs(lib.r2(dist))}% {side} it ({len(touches)} touches).")
+    elif state == "intact":
+        summary = (f"{s.symbol} is testing the {name}: the close {lib.r2(close)} is "
+                   f"{abs(lib.r2(dist))}% {side} the line at {lib.r2(value)}, not yet a "
+                   f"confirmed break.")
+    elif state == "retesting":
+        under = "from below" if sp.direction == "up" else "from above"
+        summary = (f"{s.symbol} broke the {name} ({_when(s, int(brk[j]))}) and is re-testing it "
+                   f"{under}: line {lib.r2(value)}, close {lib.r2(close)} "
+                   f"({lib.r2(dist):+.2f}%).")
+    else:
+        summary = (f"{s.symbol} broke the {name} ({_when(s, int(brk[j]))}); the line is at "
+                   f"{lib.r2(value)}, the close {lib.r2(close)} is {abs(lib.r2(dist))}% "
+                   f"{side} it.")
+    return Finding(kind="trendline", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(k),
+                   known_at=s.iso(k), figures=figures, summary=summary, score=score)
+
+
+def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str) -> Finding:
+    b = int(sp.scan[2][j])
+    anchors = _anchors(sp, j, k, sp.params.touch_atr)
+    value = _line_at(sp, j, b, scale)
+    close = float(s.close[b])
+    figures = {
+        "direction": sp.direction, "scale": scale, "anchors": [s.iso(i) for i in anchors],
+        "line_value": lib.r2(value), "close": lib.r2(close),
+        "distance_pct": lib.r2(lib.pct(close, value)),
+        "confirm_close": lib.r2(float(s.close[k])),
+    }
+    summary = (f"{s.symbol} broke the {_name(s, sp, j)} ({_when(s, b)}): close "
+               f"{lib.r2(close)} against the line at {lib.r2(value)}.")
+    return Finding(kind="trendline_break", symbol=s.symbol, timeframe=s.timeframe,
+                   date=s.iso(b), known_at=s.iso(k), figures=figures, summary=summary,
+                   score=score)
+
+
+def _retest_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str) -> Finding:
+    anchors = _anchors(sp, j, k, sp.params.touch_atr)
+    value = _line_at(sp, j, k, scale)
+    close = float(s.close[k])
+    dist = lib.pct(close, value)
+    figures = {
+        "direction": sp.direction, "scale": scale, "anchors": [s.iso(i) for i in anchors],
+        "line_value": lib.r2(value), "close": lib.r2(close), "distance_pct": lib.r2(dist),
+        "break_date": s.iso(int(sp.scan[2][j])),
+    }
+    side = "underside" if sp.direction == "up" else "topside"
+    summary = (f"{s.symbol} is re-testing the {side} of the broken {_name(s, sp, j)}: line "
+               f"{lib.r2(value)}, close {lib.r2(close)} ({lib.r2(dist):+.2f}%).")
+    return Finding(kind="trendline_retest", symbol=s.symbol, timeframe=s.timeframe,
+                   date=s.iso(k), known_at=s.iso(k), figures=figures, summary=summary,
+                   score=score)
