@@ -99,7 +99,7 @@ def _single(d: Series, w: Series) -> list[Finding]:
         sw_w = find_swings(w)
         out += trendlines.find_trendlines(w, sw_w)
         out += channels.find_channels(w)
-        out += find_analogs(w)
+        out += find_analogs(w, daily=d)
     return out
 
 
