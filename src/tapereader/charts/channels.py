@@ -62,7 +62,8 @@ def alt_text(sym: str, channels: list[Finding], analog: Finding | None, names: N
         s = (f"the past rally from {fmt.month(g['past_start'])} to {fmt.month(g['past_end'])} "
              f"is drawn as a parallel channel")
         if g.get("after_max_drawdown_pct") is not None:
-            s += f", followed by a drop of up to {fmt.pct(g['after_max_drawdown_pct'], absolute=True)}"
+            drop = fmt.pct(g["after_max_drawdown_pct"], absolute=True)
+            s += f", followed by a drop of up to {drop}"
         parts.append(s)
     return "; ".join(parts) + "."
 
@@ -87,6 +88,7 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
     ax.set_yscale("log")
     geo: dict = {"channels": [], "index": [d.date().isoformat() for d in w.index]}
     ordered = sorted(channels, key=lambda c: c.figures["start_date"], reverse=True)
+    ordered = ordered[:1] + ordered[-1:] if len(ordered) > 2 else ordered
     for k, c in enumerate(ordered):
         g = c.figures
         ln = channel_lines(w, g["start_date"], g["end_date"], g)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..findings import Finding
 from ..story import numbers as fmt
+from ..story import ranking
 from ..story.names import Names
 from ..story.ranking import EQUITY_ROLES
 from . import style
@@ -37,8 +38,11 @@ def render_cross_asset(findings: list[Finding], out_dir: Path, names: Names,
         raise ValueError("no cross_asset findings to chart")
     main = fs[0].figures
     roles = main.get("roles", {})
-    syms = sorted((s for s, v in main["returns"].items() if v is not None),
-                  key=lambda s: -float(main["returns"][s]))
+    rets0 = main["returns"]
+    # an ETF is left out when the index it tracks is shown (the index speaks for both)
+    syms = sorted((s for s, v in rets0.items() if v is not None
+                   and (ranking.is_index(s, names.wl) or ranking.twin(s, names.wl, rets0) is None)),
+                  key=lambda s: -float(rets0[s]))
     fig, ax = style.figure()
     h = 0.8 / len(fs)
     y = np.arange(len(syms))

@@ -15,34 +15,33 @@ import pandas as pd
 from ..data.resample import cut
 from ..findings import Finding
 from ..story import numbers as fmt
+from ..story import ranking
 from ..story.names import Names
 from . import style
 
 MIN_SESSIONS, MAX_SESSIONS, DEFAULT_SESSIONS = 126, 260, 126
 
 
-def level_of(findings: list[Finding], symbol: str) -> tuple[float, str, str | None] | None:
-    """(price, label, since-date) of the level that matters for ``symbol`` on this chart."""
-    outs = [f for f in findings if f.symbol == symbol and f.kind == "breakout"]
-    if outs:
-        b = max(outs, key=lambda f: f.date)
+def level_of(findings: list[Finding], symbol: str, asof: str
+             ) -> tuple[float, str, str | None] | None:
+    """(price, label, since-date) of the level that matters for ``symbol`` on this chart:
+    a breakout the close still holds, else the upside target at a prior high, else the
+    nearest resistance zone."""
+    b = ranking.standing_break(findings, symbol, asof)
+    if b is not None and b.kind == "breakout":
         g = b.figures
         return (float(g["level"]), f"{symbol} broke its {fmt.month(g['prior_high_date'])} high "
                 f"{fmt.level(g['level'])}", g["prior_high_date"])
-    tg = [f for f in findings if f.symbol == symbol and f.kind == "target"
-          and f.figures.get("direction") == "up" and f.figures.get("pct") is not None]
-    if tg:
-        t = min(tg, key=lambda f: abs(float(f.figures["pct"])))
+    t, _first = ranking.best_target(findings, symbol)
+    if t is not None:
         g = t.figures
-        since = g.get("basis_date") or g.get("date")
-        what = f"its {fmt.month(since)} high" if since and "zone" not in str(g.get("source", "")) \
-            else "resistance"
+        since = g.get("basis_date")
+        src = str(g.get("source", ""))
+        what = f"its {fmt.month(since)} high" if since and "zone" not in src else "resistance"
         return (float(g["level"]), f"{symbol} below {what} {fmt.level(g['level'])} "
                 f"({fmt.pct(g['pct'], signed=True)})", since)
-    zs = [f for f in findings if f.symbol == symbol and f.kind == "zone"
-          and f.figures.get("role") == "resistance"]
-    if zs:
-        z = min(zs, key=lambda f: abs(float(f.figures["distance_pct"])))
+    z = ranking.nearest_zone(findings, symbol, "resistance")
+    if z is not None:
         g = z.figures
         return (float(g["high"]), f"{symbol} resistance {fmt.level(g['low'])}-"
                 f"{fmt.level(g['high'])}", g.get("last_touch"))
@@ -51,9 +50,9 @@ def level_of(findings: list[Finding], symbol: str) -> tuple[float, str, str | No
 
 def alt_text(a: str, b: str, levels: dict, breakout: Finding | None, start: str,
              names: Names) -> str:
-    s = (f"Daily chart of {names.the(a)} (blue) and {names.the(b)} (red), both rebased to 0% on "
-         f"{fmt.date(start)}")
-    for sym, lv in levels.items():
+    s = (f"Daily chart of {names.the(a)} (blue) and {names.the(b)} (red), both rebased to a "
+         f"common start")
+    for lv in levels.values():
         if lv is not None:
             s += f"; dashed line: {lv[1]}"
     if breakout is not None:
@@ -69,7 +68,7 @@ def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
     ca = cut(bars_a, asof)["close"]
     cb = cut(bars_b, asof)["close"]
     both = pd.concat([ca, cb], axis=1, keys=[a, b], join="inner").dropna()
-    levels = {s: level_of(findings, s) for s in (a, b)}
+    levels = {s: level_of(findings, s, asof) for s in (a, b)}
     since = [lv[2] for lv in levels.values() if lv and lv[2]]
     n = DEFAULT_SESSIONS
     if since:
@@ -94,9 +93,9 @@ def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
             ax.hlines(y, x0, len(d) - 1, colors=colours[sym], linestyles="--", linewidth=1.0,
                       label=lv[1])
             geo["levels"][sym] = {"price": lv[0], "rebased": y, "x0": x0}
-    outs = [f for f in findings if f.symbol in (a, b) and f.kind == "breakout"
-            and pd.Timestamp(f.date) >= d.index[0]]
-    brk = max(outs, key=lambda f: f.date) if outs else None
+    outs = [f for f in (ranking.standing_break(findings, s, asof) for s in (a, b))
+            if f is not None and f.kind == "breakout" and pd.Timestamp(f.date) >= d.index[0]]
+    brk = max(outs, key=lambda f: (f.score, f.date)) if outs else None
     if brk is not None:
         xb = style.position(d.index, brk.date)
         yb = float(reb[brk.symbol].iloc[xb])
@@ -108,8 +107,7 @@ def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
     ax.set_ylim(lo, hi + 0.35 * (hi - lo))  # headroom for the legend above the lines
     ax.yaxis.set_major_formatter(style.FuncFormatter(style.pct_axis))
     style.DateAxis(d.index).apply(ax)
-    title = f"{names.label(a)} (blue) vs {names.label(b)} (red), daily, % since " \
-            f"{fmt.short_date(geo['start'])}"
+    title = f"{names.label(a)} (blue) vs {names.label(b)} (red), daily, % change"
     ax.set_title(title, loc="left")
     ax.legend(loc="upper left", ncols=2)
     files = style.save(fig, out_dir, name)

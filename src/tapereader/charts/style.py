@@ -94,7 +94,7 @@ class DateAxis:
         self.extra = extra
 
     def date_of(self, x: float) -> pd.Timestamp | None:
-        i = int(round(x))
+        i = round(x)
         if 0 <= i < len(self.index):
             return self.index[i]
         return None
@@ -146,9 +146,9 @@ def candles(ax: plt.Axes, bars: pd.DataFrame, width: float = 0.6) -> None:
     for mask, col in ((up, UP), (~up, DOWN)):
         ax.vlines(x[mask], lo[mask], h[mask], color=col, linewidth=0.7, zorder=2)
         xs, b, t = x[mask], np.minimum(o, c)[mask], np.maximum(o, c)[mask]
-        verts = np.stack([np.column_stack([xs - width / 2, b]), np.column_stack([xs - width / 2, t]),
-                          np.column_stack([xs + width / 2, t]), np.column_stack([xs + width / 2, b])],
-                         axis=1)
+        left, right = xs - width / 2, xs + width / 2
+        verts = np.stack([np.column_stack([left, b]), np.column_stack([left, t]),
+                          np.column_stack([right, t]), np.column_stack([right, b])], axis=1)
         ax.add_collection(PolyCollection(verts, facecolors=col, edgecolors=col, linewidths=0.5,
                                          zorder=3))
 

@@ -90,19 +90,21 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
                edgecolor=style.LINE, linewidth=1.2, zorder=5, label="anchors")
     geo = {"line": {"x0": x0, "y0": y0, "x1": xe, "y1": ye, "log": log,
                     "date0": anchors[0], "asof_value": line_value(xa, x0, y0, x1, y1, log)},
-           "anchors": [{"date": a, "x": p[0], "y": p[1]} for a, p in zip(anchors, pts, strict=True)],
+           "anchors": [{"date": a, "x": p[0], "y": p[1]}
+                       for a, p in zip(anchors, pts, strict=True)],
            "index": [d.date().isoformat() for d in w.index]}
     if g.get("break_date"):
         xb = style.position(w.index, g["break_date"])
         yb = float(w["close"].iloc[xb])
+        tint = style.DOWN if up else style.UP
         ax.annotate("break", (xb, yb), xytext=(-12, -30 if up else 30),
-                    textcoords="offset points", ha="right", fontsize=8, color=style.DOWN if up else style.UP,
-                    arrowprops={"arrowstyle": "->", "color": style.DOWN if up else style.UP})
+                    textcoords="offset points", ha="right", fontsize=8, color=tint,
+                    arrowprops={"arrowstyle": "->", "color": tint})
         geo["break"] = {"x": xb, "y": yb, "date": g["break_date"]}
     if g.get("state") == "retesting":
         yr = float(w["close"].iloc[xa])
-        ax.annotate("re-test", (xa, yr), xytext=(10, -34 if up else 34),
-                    textcoords="offset points", ha="left", fontsize=8, color=style.LINE,
+        ax.annotate("re-test", (xa, yr), xytext=(0, -48 if up else 48),
+                    textcoords="offset points", ha="center", fontsize=8, color=style.LINE,
                     arrowprops={"arrowstyle": "->", "color": style.LINE})
         geo["retest"] = {"x": xa, "y": yr}
     if zone is not None:

@@ -175,15 +175,26 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     lead = ranking.leadership(findings, wl)
     lines = ranking.top_trendlines(findings, wl)
     # trend lines worth a paragraph: the top one and the next of another instrument family
-    shown_lines: list[Finding] = []
-    for ln in lines:
-        fam = {ln.symbol, ranking.twin(ln.symbol, wl, present)}
-        if any(s.symbol in fam for s in shown_lines):
-            continue
-        if wl.role(ln.symbol) in EQUITY_ROLES or not shown_lines:
-            shown_lines.append(ln)
-        if len(shown_lines) == 2:
-            break
+    shown_lines: list[Finding] = lines[:1]
+    if lines:
+        top = lines[0]
+        # a second line of the same index that still holds (the longer-term support) ...
+        same = [f for f in ranking.of(findings, top.symbol, "trendline")
+                if f is not top and f.figures.get("state") == "intact"
+                and f.figures.get("direction") == top.figures.get("direction")]
+        same.sort(key=lambda f: -ranking.trendline_weight(f, wl))
+        shown_lines += same[:1]
+        # ... and lines of other indices when they are news (re-tested or freshly broken)
+        for ln in lines[1:]:
+            fam = {ln.symbol, ranking.twin(ln.symbol, wl, present)}
+            if any(s.symbol in fam for s in shown_lines) or wl.role(ln.symbol) not in EQUITY_ROLES:
+                continue
+            brk = ln.figures.get("break_date")
+            if ln.figures.get("state") == "retesting" or (
+                    brk and _days(brk, asof) <= 3 * RECENT_DAYS):
+                shown_lines.append(ln)
+            if len(shown_lines) >= 3:
+                break
     line_info = []
     for ln in shown_lines:
         anchors = ln.figures.get("anchors")
@@ -204,11 +215,9 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
             focus.append(s)
 
     def levels(sym: str) -> dict[str, Any]:
-        outs = [b for b in ranking.of(findings, sym, "breakout", "breakdown")
-                if _days(b.known_at, asof) <= 2 * RECENT_DAYS]
         return {"sym": sym, "resistance": ranking.nearest_zone(findings, sym, "resistance"),
                 "support": ranking.nearest_zone(findings, sym, "support"),
-                "breakout": ranking.latest(outs)}
+                "breakout": ranking.standing_break(findings, sym, asof, RECENT_DAYS)}
 
     level_info = [lv for lv in (levels(s) for s in focus)
                   if lv["resistance"] or lv["support"] or lv["breakout"]][:3]
@@ -266,10 +275,8 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     reversals = [f for f in ranking.by_kind(findings, "reversal_day")
                  if f.symbol in focus and _days(f.date, asof) <= RECENT_DAYS]
     reversals.sort(key=lambda f: (f.date, f.symbol), reverse=True)
-    targets = [f for f in ranking.by_kind(findings, "target")
-               if f.symbol in focus and f.figures.get("direction") == "up"
-               and f.figures.get("pct") is not None and float(f.figures["pct"]) > 0]
-    targets.sort(key=lambda f: (pair is None or f.symbol != pair[1], float(f.figures["pct"])))
+    target_syms = sorted(focus, key=lambda s: (pair is None or s != pair[1], focus.index(s)))
+    targets = [t for t in (ranking.best_target(findings, s) for s in target_syms) if t[0]]
     at_record = bool(records) and records[0].kind in ("all_time_high", "new_high_52w")
 
     ctx = {
@@ -283,8 +290,13 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "pick": _Picker(asof),
         "rows": lambda rk: _rows(rk, wl), "row": _row,
         "twin_change": lambda m: _twin_change(findings, wl, m),
+        "twin_record": lambda r: next((f for f in ranking.of(
+            findings, ranking.twin(r.symbol, wl, present) or "", r.kind)
+            if f.date == r.date and f.figures.get("basis") == r.figures.get("basis")), None),
         "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
-        "basis": lambda b: str(b).replace("_", " "),
+        "zone_at": _zone_at,
+        "rest_groups": _and_list(_groups([s for s, _ in cross_rows
+                                          if wl.role(s) not in EQUITY_ROLES], names)),
     }
     ctx["headline"] = _headline_story(findings, wl, asof, lead, shown_lines)
     return ctx
@@ -295,6 +307,28 @@ def _rows(rk: list[dict[str, Any]], wl: Watchlist) -> list[dict[str, Any]]:
     syms = [r["symbol"] for r in rk]
     return [r for r in rk if ranking.is_index(r["symbol"], wl)
             or ranking.twin(r["symbol"], wl, syms) is None]
+
+
+def _groups(syms: list[str], names: Names) -> list[str]:
+    out: list[str] = []
+    for s in syms:
+        g = names.group(s)
+        if g not in out:
+            out.append(g)
+    return out
+
+
+def _and_list(items: list[str]) -> list[str]:
+    """["a", "b", "c"] -> ["a", "b", "and c"]-style pieces that join with ", " into prose."""
+    if len(items) < 2:
+        return items
+    return [*items[:-2], f"{items[-2]} and {items[-1]}"]
+
+
+def _zone_at(z: dict[str, Any]) -> str:
+    """ "at 1,649-1,654", or "at 98.80" for a zone of a single price."""
+    lo, hi = numbers.level(z["low"]), numbers.level(z["high"])
+    return f"at {lo}" if lo == hi else f"at {lo}-{hi}"
 
 
 def _row(rk: list[dict[str, Any]], sym: str) -> dict[str, Any]:

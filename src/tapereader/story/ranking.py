@@ -187,3 +187,44 @@ def big_day(findings: list[Finding], wl: Watchlist, threshold: float = 3.0) -> F
           and wl.role(f.symbol) in EQUITY_ROLES and abs(float(f.figures["pct"])) >= threshold]
     return max(fs, key=lambda f: (abs(float(f.figures["pct"])), is_index(f.symbol, wl)),
                default=None)
+
+
+def last_close(findings: list[Finding], symbol: str) -> float | None:
+    """The symbol's last close, as carried by its ``change`` findings (None when absent)."""
+    for f in of(findings, symbol, "change"):
+        c = f.figures.get("close")
+        if c is not None:
+            return float(c)
+    return None
+
+
+def standing_break(findings: list[Finding], symbol: str, asof: str,
+                   max_days: int = 10) -> Finding | None:
+    """The most significant recent breakout/breakdown that the last close still confirms."""
+    import datetime as dt
+
+    close = last_close(findings, symbol)
+    out = []
+    for f in of(findings, symbol, "breakout", "breakdown"):
+        age = (dt.date.fromisoformat(asof) - dt.date.fromisoformat(f.known_at)).days
+        lvl = f.figures.get("level")
+        if age > max_days or lvl is None:
+            continue
+        if close is not None and (close <= lvl if f.kind == "breakout" else close >= lvl):
+            continue  # price is back on the other side: the break failed
+        out.append(f)
+    return max(out, key=lambda f: (f.score, f.date), default=None)
+
+
+def best_target(findings: list[Finding], symbol: str) -> tuple[Finding | None, Finding | None]:
+    """The upside target at a prior high (or the nearest one), and the nearer zone before it."""
+    ups = sorted((f for f in of(findings, symbol, "target")
+                  if f.figures.get("direction") == "up" and f.figures.get("pct") is not None
+                  and float(f.figures["pct"]) > 0), key=lambda f: float(f.figures["pct"]))
+    if not ups:
+        return None, None
+    highs = [f for f in ups if "zone" not in str(f.figures.get("source", ""))]
+    main = highs[0] if highs else ups[0]
+    first = next((f for f in ups if f is not main
+                  and float(f.figures["pct"]) < float(main.figures["pct"])), None)
+    return main, first
