@@ -74,7 +74,8 @@ def planted_line(direction: str = "up", *, n: int = 140, p0: float = 100.0,
     """A series resting on a planted log trend line, with a known break and re-test.
 
     Up line: the lows touch ``p0 * g**i`` (``g = 1 + slope``) exactly at ``touches``
-    and stay above it elsewhere (price bounces ``bounce_pct`` between touches). At
+    and stay above it elsewhere (price bounces ``bounce_pct`` between touches; bars are
+    dojis with 0.1% wicks). At
     ``break_bar`` the close drops ``break_depth_pct`` under the line; price then
     drifts back and its high meets the line from below at ``retest_bar`` and
     stays under it afterwards. A down line is the mirror image (highs, closes above).
@@ -85,15 +86,15 @@ def planted_line(direction: str = "up", *, n: int = 140, p0: float = 100.0,
     g = np.log1p(slope_pct_per_bar / 100) * sgn
     i = np.arange(n)
     line = np.log(p0) + g * i
-    # distance (log) of the close from the line: tent between touches, zero at touches
+    # distance (log) of the close from the line: tents between touches, 0.3% at touches
     knots = [0, *touches]
-    dist_k = [bounce_pct / 200] + [0.0] * len(touches)
+    dist_k = [bounce_pct / 100] + [0.003] * len(touches)
     for a, b in itertools.pairwise(touches):
         knots.insert(knots.index(b), (a + b) // 2)
         dist_k.insert(knots.index((a + b) // 2), bounce_pct / 100)
     end_free = break_bar if break_bar is not None else n - 1
     knots.append(end_free)
-    dist_k.append(bounce_pct / 100 * 0.6 if break_bar is None else 0.004)
+    dist_k.append(bounce_pct / 100 * 0.6 if break_bar is None else 0.006)
     if break_bar is not None:
         depth = break_depth_pct / 100
         knots += [break_bar + 1, break_bar + 6]
@@ -110,30 +111,19 @@ def planted_line(direction: str = "up", *, n: int = 140, p0: float = 100.0,
     dist = np.interp(i, knots, dist_k)
     if break_bar is not None:
         dist[break_bar] = -break_depth_pct / 100 * 0.5  # the break close
+    wick = 0.001
     y_close = line + sgn * dist
     close = np.exp(y_close)
-    wick = 0.003
-    if up:
-        low = np.exp(np.maximum(line, y_close - wick))
-        low[list(touches)] = np.exp(line[list(touches)])
-        high = close * (1 + wick)
-        if retest_bar is not None:
-            high[retest_bar] = np.exp(line[retest_bar]) * 0.999
-    else:
-        high = np.exp(np.minimum(line, y_close + wick))
-        high[list(touches)] = np.exp(line[list(touches)])
-        low = close * (1 - wick)
-        if retest_bar is not None:
-            low[retest_bar] = np.exp(line[retest_bar]) * 1.001
-    open_ = close.copy()
-    open_[1:] = close[:-1]
-    if up:
-        low = np.minimum(low, np.minimum(open_, close))
-        low[list(touches)] = np.minimum(low[list(touches)], np.exp(line[list(touches)]))
-    else:
-        high = np.maximum(high, np.maximum(open_, close))
-    s = make_series(close, high=high, low=low, open_=open_, timeframe=timeframe, symbol=symbol,
-                    spread_pct=0.0)
+    t_idx = list(touches)
+    # the near side's wick (low for up lines, high for down lines) and the far side's
+    near = np.exp(y_close - sgn * wick)
+    far = np.exp(y_close + sgn * wick)
+    near[t_idx] = np.exp(line[t_idx])
+    if retest_bar is not None:
+        far[retest_bar] = np.exp(line[retest_bar] - sgn * 0.001)
+    high, low = (far, near) if up else (near, far)
+    s = make_series(close, high=high, low=low, open_=close.copy(), timeframe=timeframe,
+                    symbol=symbol, spread_pct=0.0)
     truth = {"line": np.exp(line), "touches": touches, "break_bar": break_bar,
              "retest_bar": retest_bar}
     return s, truth
