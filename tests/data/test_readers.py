@@ -136,3 +136,20 @@ def test_real_folder_reads_without_errors(market_dir):
     assert spy.loc["2013-07-08", "close"] == 163.949997
     assert res.bars["IWM"].loc["2013-07-08", "close"] == pytest.approx(100.07, abs=5e-3)
     assert res.bars["RUT"].loc["2013-07-08", "close"] == pytest.approx(1009.25, abs=5e-3)
+
+
+def test_reading_is_vectorised(market_dir, tmp_path):
+    """A 3000-row file reads in a few ms (target 5 ms); the loose bound catches per-row loops."""
+    import time
+
+    path = tmp_path / "G.csv"
+    lines = (market_dir / "GSPC.csv").read_text().splitlines()[:3001]
+    path.write_text("\n".join(lines) + "\n")
+    read_bars(path)
+    times = []
+    for _ in range(15):
+        t = time.perf_counter()
+        bars, _ = read_bars(path)
+        times.append(time.perf_counter() - t)
+    assert len(bars) == 3000
+    assert min(times) < 0.015, f"best of 15 reads took {min(times) * 1000:.1f} ms"
