@@ -259,3 +259,17 @@ def test_two_headers_for_one_column_is_an_error():
                        "open": [1.0], "high": [1.0], "low": [1.0]})
     with pytest.raises(DataError, match="both mean close"):
         validate_frame(df, "X")
+
+
+def test_validated_bars_validate_to_themselves(market_dir):
+    """Bars (date index) pass validate_frame unchanged: stores and providers may re-validate."""
+    bars, _ = read_bars(market_dir / "IWM.csv")
+    again, _ = validate_frame(bars, "store:IWM")
+    pd.testing.assert_frame_equal(again, bars)
+
+
+def test_iso_dates_with_time_or_offset_keep_their_calendar_date():
+    df = frame(["2013-07-05", "2013-07-08"], [10, 10])
+    df["date"] = ["2013-07-05 00:00:00", "2013-07-08T00:00:00-04:00"]
+    bars, _ = validate_frame(df, "X")
+    assert list(bars.index) == [pd.Timestamp("2013-07-05"), pd.Timestamp("2013-07-08")]
