@@ -1,0 +1,221 @@
+"""Benchmark: universe scans against the peers, on this machine and data.
+
+Measures in one run:
+
+- tapereader's scan of the real universe (``$TAPEREADER_DATA/universe`` or
+  ``../shared/data/market/universe``; 504 stocks 2005-2016) as of ``--asof``;
+- (unless ``--quick``) a synthetic 5,000-symbol x 2,520-bar universe (``synthetic.py``,
+  parquet files in a temp folder; generating it is not timed);
+- the peer: trendln's ``calc_support_resistance`` on a sample of the same daily closes,
+  its fastest method (``METHOD_NSQUREDLOGN`` with ``METHOD_NUMDIFF`` extrema, accuracy 2:
+  the defaults; NCUBED, HOUGHPOINTS, PROBHOUGH and HOUGHLINES took 1.5-10x longer per
+  2,520-bar series here), per series;
+- the floor: TA-Lib RSI(14) + SMA(50) + SMA(200) over the whole panel (already in memory),
+  i.e. the least work any scan must do, plus the time to read the panel in one process.
+
+Peak RSS is the sum over this process and all its children (pool or Dask workers), sampled
+every 20 ms during each scan. The last line printed is one JSON object.
+
+    python benchmarks/scan.py [--quick] [--engine local|dask] [--workers N] [--sample 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+import talib  # noqa: E402
+
+from tapereader.data.readers import read_bars  # noqa: E402
+from tapereader.paths import default_data_dir  # noqa: E402
+from tapereader.scan import run_scan  # noqa: E402
+from tapereader.scan.runner import symbol_files  # noqa: E402
+
+TARGETS = {"real_wall_s": 3.0, "speedup_vs_trendln": 100.0, "synthetic_wall_s": 30.0,
+           "synthetic_peak_rss_mb": 4096.0}
+
+
+class PeakRSS:
+    """Samples the RSS of this process plus all descendants in a thread; keeps the peak."""
+
+    def __init__(self, every: float = 0.02) -> None:
+        self.every, self.peak = every, 0
+        self._stop = threading.Event()
+        self._me = psutil.Process()
+
+    def _sample(self) -> int:
+        total = 0
+        for p in [self._me, *self._me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self._sample()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+        self.peak = max(self.peak, self._sample())
+
+    @property
+    def mb(self) -> float:
+        return self.peak / 2**20
+
+
+def timed_scan(folder: Path, asof: str | None, engine: str, workers: int | None) -> dict:
+    with PeakRSS() as mem:
+        t = time.perf_counter()
+        res = run_scan(folder, asof, engine=engine, workers=workers)
+        wall = time.perf_counter() - t
+    n = len(res.symbols) + len(res.errors)
+    cpu = res.timings["read_cpu_s"] + res.timings["analyze_cpu_s"]
+    return {"symbols": n, "errors": len(res.errors), "findings": len(res.rows),
+            "wall_s": wall, "ms_per_symbol": 1000 * wall / n, "cpu_ms_per_symbol": 1000 * cpu / n,
+            "read_ms_per_symbol": 1000 * res.timings["read_cpu_s"] / n,
+            "analyze_ms_per_symbol": 1000 * res.timings["analyze_cpu_s"] / n,
+            "peak_rss_mb": mem.mb, "timings": res.timings}
+
+
+def load_panel(folder: Path) -> tuple[list[np.ndarray], float]:
+    """Every symbol's closes (in one process) and the seconds reading them took."""
+    paths, _ = symbol_files(folder)
+    t = time.perf_counter()
+    closes = []
+    for p in paths:
+        try:
+            bars, _ = read_bars(p)
+        except Exception:
+            continue
+        closes.append(bars["close"].to_numpy(dtype=np.float64))
+    return closes, time.perf_counter() - t
+
+
+def talib_floor(closes: list[np.ndarray]) -> float:
+    """Seconds for RSI(14) + SMA(50) + SMA(200) over every series (best of 3)."""
+    best = math.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        for c in closes:
+            talib.RSI(c, 14)
+            talib.SMA(c, 50)
+            talib.SMA(c, 200)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def trendln_per_series(closes: list[np.ndarray], sample: int, bars: int = 2520) -> float:
+    """Median ms of trendln's fastest method per series over an evenly spaced sample."""
+    import trendln
+
+    long = [c[-bars:] for c in closes if len(c) >= bars]
+    step = max(1, len(long) // sample)
+    times = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for c in long[::step][:sample]:
+            t = time.perf_counter()
+            trendln.calc_support_resistance(c, extmethod=trendln.METHOD_NUMDIFF,
+                                            method=trendln.METHOD_NSQUREDLOGN, accuracy=2)
+            times.append(1000 * (time.perf_counter() - t))
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="tapereader universe scan benchmark")
+    ap.add_argument("--quick", action="store_true", help="real 504-stock universe only")
+    ap.add_argument("--engine", default="local", choices=("local", "dask"))
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--asof", default="2016-12-30")
+    ap.add_argument("--sample", type=int, default=10, help="trendln series to time")
+    ap.add_argument("--symbols", type=int, default=5000, help="synthetic universe size")
+    ap.add_argument("--bars", type=int, default=2520, help="synthetic bars per symbol")
+    ap.add_argument("--synthetic-dir", type=Path, default=None,
+                    help="reuse/keep the synthetic files here (default: a temp folder)")
+    a = ap.parse_args()
+
+    real = Path(os.environ.get("TAPEREADER_DATA") or default_data_dir()) / "universe"
+    print(f"cpus available: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.2f}")
+    r = timed_scan(real, a.asof, a.engine, a.workers)
+    print(f"real universe: {r['symbols']} symbols, {r['findings']} findings, "
+          f"{r['errors']} errors, wall {r['wall_s']:.2f} s ({r['ms_per_symbol']:.2f} ms/symbol; "
+          f"cpu {r['cpu_ms_per_symbol']:.2f} ms/symbol = read {r['read_ms_per_symbol']:.2f} + "
+          f"engine {r['analyze_ms_per_symbol']:.2f}), peak RSS {r['peak_rss_mb']:.0f} MB")
+    closes, read_s = load_panel(real)
+    floor = talib_floor(closes)
+    print(f"TA-Lib floor (RSI14+SMA50+SMA200, {len(closes)} series in memory): {floor:.4f} s; "
+          f"reading the panel in one process: {read_s:.2f} s")
+    tl = trendln_per_series(closes, a.sample)
+    speedup = tl / r["cpu_ms_per_symbol"]
+    print(f"trendln calc_support_resistance (NSQUREDLOGN/NUMDIFF, {a.sample} series x 2520 bars):"
+          f" {tl:.0f} ms/series; tapereader {r['cpu_ms_per_symbol']:.2f} ms/series (read + all "
+          f"detectors, one core): {speedup:.0f}x")
+    out = {"symbols": r["symbols"], "findings": r["findings"], "engine": a.engine,
+           "wall_s": round(r["wall_s"], 3), "ms_per_symbol": round(r["ms_per_symbol"], 3),
+           "cpu_ms_per_symbol": round(r["cpu_ms_per_symbol"], 3),
+           "read_ms_per_symbol": round(r["read_ms_per_symbol"], 3),
+           "engine_ms_per_symbol": round(r["analyze_ms_per_symbol"], 3),
+           "peak_rss_mb": round(r["peak_rss_mb"], 1),
+           "trendln_ms_per_series": round(tl, 1), "speedup_vs_trendln": round(speedup, 1),
+           "talib_floor_s": round(floor, 4), "panel_read_s": round(read_s, 3)}
+    if not a.quick:
+        import synthetic
+
+        tmp = a.synthetic_dir or Path(tempfile.mkdtemp(prefix="tapereader-synth-"))
+        try:
+            have = len(list(tmp.glob("*.parquet"))) if tmp.exists() else 0
+            if have != a.symbols:
+                t = time.perf_counter()
+                synthetic.write_universe(tmp, a.symbols, a.bars)
+                print(f"synthetic universe written to {tmp} in {time.perf_counter() - t:.0f} s")
+            s = timed_scan(tmp, None, a.engine, a.workers)
+            print(f"synthetic universe: {s['symbols']} x {a.bars} bars, {s['findings']} findings,"
+                  f" wall {s['wall_s']:.2f} s ({s['ms_per_symbol']:.2f} ms/symbol; cpu "
+                  f"{s['cpu_ms_per_symbol']:.2f}), peak RSS {s['peak_rss_mb']:.0f} MB")
+            scl, sread = load_panel(tmp)
+            sfloor = talib_floor(scl)
+            print(f"TA-Lib floor on the synthetic panel: {sfloor:.3f} s (read {sread:.1f} s)")
+            out.update({"synthetic_symbols": s["symbols"], "synthetic_bars": a.bars,
+                        "synthetic_findings": s["findings"],
+                        "synthetic_wall_s": round(s["wall_s"], 3),
+                        "synthetic_ms_per_symbol": round(s["ms_per_symbol"], 3),
+                        "synthetic_cpu_ms_per_symbol": round(s["cpu_ms_per_symbol"], 3),
+                        "synthetic_peak_rss_mb": round(s["peak_rss_mb"], 1),
+                        "synthetic_talib_floor_s": round(sfloor, 4),
+                        "synthetic_panel_read_s": round(sread, 3)})
+        finally:
+            if a.synthetic_dir is None:
+                shutil.rmtree(tmp, ignore_errors=True)
+    out["real_wall_s"] = out["wall_s"]
+    out["targets_met"] = {k: (out[k] >= v if k == "speedup_vs_trendln" else out[k] <= v)
+                          for k, v in TARGETS.items() if k in out}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
