@@ -95,6 +95,7 @@ def _single(d: Series, w: Series) -> list[Finding]:
     out += zs
     out += zones.find_breakouts(d, sw_d)
     out += targets.find_targets(d, zs, sw_d)
+    out += trendlines.find_trendlines(d, sw_d)
     if len(w) >= 2:
         sw_w = find_swings(w)
         out += trendlines.find_trendlines(w, sw_w)
