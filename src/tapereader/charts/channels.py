@@ -124,11 +124,11 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
         lo, hi = min(lo, *c["lower"]), max(hi, *c["upper"])
     style.price_ticks(ax, lo * 0.9, hi * 1.06, log=True)
     style.DateAxis(w.index).apply(ax)
-    title = f"{names.label(symbol)}, weekly: the rally's channel"
+    title = f"{names.label(symbol)}, weekly: trend channels"
     if analog is not None:
-        title += " and its closest past analog"
+        title += " and the closest past analog"
     ax.set_title(title, loc="left")
     ax.set_ylabel("log price")
-    ax.legend(loc="upper left")
-    files = style.save(fig, out_dir, name)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, frameon=False)
+    files = style.save(fig, out_dir, name, bottom=0.24)
     return style.Chart(name, title, alt_text(symbol, channels, analog, names), files, geo)

@@ -158,9 +158,10 @@ def pct_axis(v: float, _pos: int = 0) -> str:
     return "0%" if round(v) == 0 else f"{v:+.0f}%"
 
 
-def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1) -> dict[str, str]:
+def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1,
+         bottom: float = 0.1) -> dict[str, str]:
     """Write ``name.svg`` and ``name.png`` into ``out_dir``; return the relative file names."""
-    fig.subplots_adjust(left=left, right=0.98, top=0.92, bottom=0.1)
+    fig.subplots_adjust(left=left, right=0.98, top=0.92, bottom=bottom)
     files = {}
     for ext in ("svg", "png"):
         path = Path(out_dir) / f"{name}.{ext}"

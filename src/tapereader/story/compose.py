@@ -31,12 +31,13 @@ SECTIONS = (
     ("levels", "Resistance and support"),
     ("records", "Records and moves"),
     ("cross_asset", "Stocks against other assets"),
-    ("slope", "The slope of the rally and its past analogs"),
+    ("slope", "The slope of the trend and its past analogs"),
     ("watch", "What to watch next"),
 )
 DISCLAIMER = ("This note is generated from price data by a program reading charts; it is not "
               "investment advice.")
 RECENT_DAYS = 10  # calendar days for an event to count as today's news in the headline
+REVERSAL_DAYS = 7  # a reversal day is a short-term signal: mentioned for about a week
 
 
 @dataclass
@@ -134,7 +135,15 @@ def _headline_story(findings: list[Finding], wl: Watchlist, asof: str,
     cands: list[tuple[float, dict[str, Any]]] = []
     day = ranking.big_day(findings, wl)
     if day is not None:
-        cands.append((100 + abs(float(day.figures["pct"])), {"story": "big_day", "f": day}))
+        # name the benchmark when it moved big too, and the biggest mover beside it
+        bench = [f for f in (ranking.big_day(findings, wl, only=s)
+                             for s in wl.with_role("benchmark") if ranking.is_index(s, wl))
+                 if f is not None]
+        lead_day = bench[0] if bench else day
+        other = day if day.symbol != lead_day.symbol and \
+            ranking.twin(day.symbol, wl, wl.instruments) != lead_day.symbol else None
+        cands.append((100 + abs(float(day.figures["pct"])),
+                      {"story": "big_day", "f": lead_day, "other": other}))
     if lead is not None:
         syms = [lead.leader]
         t = ranking.twin(lead.leader, wl, wl.instruments)
@@ -226,7 +235,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     records = []
     for f in ranking.by_kind(findings, "all_time_high", "new_high_52w", "all_time_low",
                              "new_low_52w"):
-        if f.date != asof or f.figures.get("basis") != "close":
+        if f.date != asof or f.figures.get("basis") != "close" or f.symbol not in wl:
             continue
         t = ranking.twin(f.symbol, wl, present)
         if not ranking.is_index(f.symbol, wl) and t is not None:
@@ -273,18 +282,24 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                      key=lambda f: -float(f.figures.get("similarity") or 0))
 
     reversals = [f for f in ranking.by_kind(findings, "reversal_day")
-                 if f.symbol in focus and _days(f.date, asof) <= RECENT_DAYS]
+                 if f.symbol in focus and _days(f.date, asof) <= REVERSAL_DAYS
+                 and _still_valid(f, ranking.last_close(findings, f.symbol))
+                 and not (not ranking.is_index(f.symbol, wl) and any(
+                     r.symbol == ranking.twin(f.symbol, wl, present) and r.date == f.date
+                     for r in ranking.of(findings, r_sym(f, wl, present), "reversal_day")))]
     reversals.sort(key=lambda f: (f.date, f.symbol), reverse=True)
     target_syms = sorted(focus, key=lambda s: (pair is None or s != pair[1], focus.index(s)))
     targets = [t for t in (ranking.best_target(findings, s) for s in target_syms) if t[0]]
-    at_record = bool(records) and records[0].kind in ("all_time_high", "new_high_52w")
+    at_record = any(f.kind in ("all_time_high", "new_high_52w") and wl.role(f.symbol)
+                    in EQUITY_ROLES for f in records)
+    rising = ctx_rising(lead, at_record)
 
     ctx = {
         "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
         "levels": level_info, "records": records, "distances": distances, "moves": moves,
         "big": big, "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
         "channels": channels, "analogs": analogs[:1], "reversals": reversals[:2],
-        "targets": targets[:2], "at_record": at_record,
+        "targets": targets[:2], "at_record": at_record, "rising": rising,
         "name": names.label, "the": names.the, "group": names.group,
         "role": wl.role, "equity": lambda s: wl.role(s) in EQUITY_ROLES,
         "pick": _Picker(asof),
@@ -307,6 +322,27 @@ def _rows(rk: list[dict[str, Any]], wl: Watchlist) -> list[dict[str, Any]]:
     syms = [r["symbol"] for r in rk]
     return [r for r in rk if ranking.is_index(r["symbol"], wl)
             or ranking.twin(r["symbol"], wl, syms) is None]
+
+
+def _still_valid(rev: Finding, close: float | None) -> bool:
+    """A reversal day still counts while the close has not gone past its extreme."""
+    ext = rev.figures.get("extreme")
+    if close is None or ext is None:
+        return True
+    return close >= float(ext) if rev.figures.get("direction") == "bullish" else close <= float(ext)
+
+
+def ctx_rising(lead: ranking.Leadership | None, at_record: bool) -> bool:
+    """Is the market rising (the leader up over its windows, or an equity at a record)?"""
+    if at_record:
+        return True
+    if lead is None:
+        return False
+    return float(lead.shortest.figures["ranking"][0]["pct"]) > 0
+
+
+def r_sym(f: Finding, wl: Watchlist, present: set[str]) -> str:
+    return ranking.twin(f.symbol, wl, present) or ""
 
 
 def _groups(syms: list[str], names: Names) -> list[str]:

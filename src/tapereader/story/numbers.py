@@ -33,9 +33,10 @@ def pct(x: Any, signed: bool = False, absolute: bool = False, decimals: int = 1)
     if absolute:
         v = abs(v)
     s = f"{v:,.{decimals}f}"
-    if s.lstrip("-").strip("0.,") == "":  # -0.0 -> 0.0
+    zero = s.lstrip("-").strip("0.,") == ""
+    if zero:  # -0.0 -> 0.0, and no sign on nothing
         s = s.lstrip("-")
-    if signed and not s.startswith("-"):
+    elif signed and not s.startswith("-"):
         s = "+" + s
     return s + "%"
 

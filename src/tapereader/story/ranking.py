@@ -180,11 +180,14 @@ def record(findings: list[Finding], symbol: str, asof: str, kinds: tuple[str, ..
     return fs[0] if fs else None
 
 
-def big_day(findings: list[Finding], wl: Watchlist, threshold: float = 3.0) -> Finding | None:
-    """The largest one-session move of a benchmark/equity index beyond ``threshold`` percent."""
+def big_day(findings: list[Finding], wl: Watchlist, threshold: float = 3.0,
+            only: str | None = None) -> Finding | None:
+    """The largest one-session move of a stock index beyond ``threshold`` percent."""
     fs = [f for f in by_kind(findings, "change")
           if f.figures.get("period") in (None, "") and int(f.figures["sessions"]) == 1
-          and wl.role(f.symbol) in EQUITY_ROLES and abs(float(f.figures["pct"])) >= threshold]
+          and wl.role(f.symbol) in EQUITY_ROLES and f.symbol in wl
+          and (only is None or f.symbol == only)
+          and abs(float(f.figures["pct"])) >= threshold]
     return max(fs, key=lambda f: (abs(float(f.figures["pct"])), is_index(f.symbol, wl)),
                default=None)
 
