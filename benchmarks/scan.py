@@ -146,6 +146,70 @@ def trendln_per_series(closes: list[np.ndarray], sample: int, bars: int = 2520) 
     return statistics.median(times)
 
 
+def profile_detectors(folder: Path, asof: str | None, limit: int | None = None) -> dict:
+    """In one process: ms per symbol spent in reading and in each engine stage (after warm-up).
+
+    Wraps the engine's detector functions (module attributes, looked up at call time) with
+    timers; nothing in the engine changes. Shows which detector dominates a scan.
+    """
+    import importlib
+    from collections import defaultdict
+
+    from tapereader import engine
+
+    spent: dict[str, float] = defaultdict(float)
+    targets = [("tapereader.analysis.swings", "find_swings"),
+               ("tapereader.analysis.records", "find_records"),
+               ("tapereader.analysis.moves", "find_moves"),
+               ("tapereader.analysis.reversals", "find_reversals"),
+               ("tapereader.analysis.zones", "find_zones"),
+               ("tapereader.analysis.zones", "find_breakouts"),
+               ("tapereader.analysis.targets", "find_targets"),
+               ("tapereader.analysis.trendlines", "find_trendlines"),
+               ("tapereader.analysis.channels", "find_channels"),
+               ("tapereader.analysis.analogs", "find_analogs"),
+               ("tapereader.engine", "symbol_series"), ("tapereader.engine", "_stale")]
+    originals = []
+    for mod_name, fn in targets:
+        mod = importlib.import_module(mod_name)
+        if not hasattr(mod, fn):
+            continue
+        orig = getattr(mod, fn)
+        originals.append((mod, fn, orig))
+        label = f"{mod_name.rsplit('.', 1)[-1]}.{fn}"
+
+        def timed(*args, __f=orig, __name=label, **kw):
+            t = time.perf_counter()
+            try:
+                return __f(*args, **kw)
+            finally:
+                spent[__name] += time.perf_counter() - t
+
+        setattr(mod, fn, timed)
+    paths, _ = symbol_files(folder)
+    paths = paths[:limit] if limit else paths
+    try:
+        warm, _ = read_bars(paths[0])
+        engine.analyze_symbol(warm, paths[0].stem, asof)
+        spent.clear()
+        n = 0
+        for p in paths:
+            t = time.perf_counter()
+            try:
+                bars, _ = read_bars(p)
+            except Exception:
+                continue
+            spent["read_bars"] += time.perf_counter() - t
+            t = time.perf_counter()
+            engine.analyze_symbol(bars, p.stem, asof)
+            spent["analyze_symbol (total)"] += time.perf_counter() - t
+            n += 1
+    finally:
+        for mod, fn, orig in originals:
+            setattr(mod, fn, orig)
+    return {k: round(1000 * v / n, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="tapereader universe scan benchmark")
     ap.add_argument("--quick", action="store_true", help="real 504-stock universe only")
@@ -157,9 +221,17 @@ def main() -> None:
     ap.add_argument("--bars", type=int, default=2520, help="synthetic bars per symbol")
     ap.add_argument("--synthetic-dir", type=Path, default=None,
                     help="reuse/keep the synthetic files here (default: a temp folder)")
+    ap.add_argument("--profile", action="store_true",
+                    help="only: ms per symbol by detector, in one process (real universe)")
     a = ap.parse_args()
 
     real = Path(os.environ.get("TAPEREADER_DATA") or default_data_dir()) / "universe"
+    if a.profile:
+        prof = profile_detectors(real, a.asof)
+        for k, v in prof.items():
+            print(f"{k:40s} {v:8.3f} ms/symbol")
+        print(json.dumps({"profile_ms_per_symbol": prof}))
+        return
     print(f"cpus available: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.2f}")
     r = timed_scan(real, a.asof, a.engine, a.workers)
     print(f"real universe: {r['symbols']} symbols, {r['findings']} findings, "
