@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis.series import Series, series_from_bars
+from .analysis.series import Series, resample_series, series_from_bars
 from .config import Watchlist, default_watchlist
 from .data import calendar as xcal
-from .data.resample import cut, resample
+from .data.resample import cut
 from .findings import Finding, sort_key
 
 # Roles compared in the cross-asset finding, and roles that count as stocks for leadership.
@@ -60,10 +60,8 @@ def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | Non
 
 def symbol_series(bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
     """Daily and weekly Series of one symbol cut at ``asof``."""
-    daily = cut(bars, asof)
-    d = series_from_bars(daily, symbol, "daily")
-    w = series_from_bars(resample(daily, "weekly", asof), symbol, "weekly")
-    return d, w
+    d = series_from_bars(cut(bars, asof), symbol, "daily")
+    return d, resample_series(d, "weekly", asof)
 
 
 def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Finding]:

@@ -74,3 +74,18 @@ def series_from_bars(bars: pd.DataFrame, symbol: str, timeframe: str = "daily") 
         open=col("open"), high=col("high"), low=col("low"), close=col("close"),
         volume=col("volume"), adj_close=col("adj_close"), partial_last=partial,
     )
+
+
+def resample_series(d: Series, timeframe: str, asof: str | np.datetime64 | None = None) -> Series:
+    """Weekly/monthly Series from a daily one, on arrays (same rules as ``data.resample``)."""
+    from ..data.resample import aggregate
+
+    if not len(d):
+        return Series(d.symbol, timeframe, d.dates, d.open, d.high, d.low, d.close, d.volume,
+                      d.adj_close, False)
+    cols = {"open": d.open, "high": d.high, "low": d.low, "close": d.close,
+            "adj_close": d.adj_close, "volume": d.volume}
+    agg, ends, partial = aggregate(d.dates, cols, timeframe, None if asof is None else
+                                   pd.Timestamp(asof))
+    return Series(d.symbol, timeframe, d.dates[ends], agg["open"], agg["high"], agg["low"],
+                  agg["close"], agg["volume"], agg["adj_close"], bool(partial[-1]))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as xcal
-from .bars import Bars
+from .bars import COLUMNS, Bars
 
 CALENDAR = xcal.CALENDAR
 RULES = {"weekly": "W-FRI", "monthly": "M"}
@@ -60,36 +60,50 @@ def resample(bars: Bars, timeframe: str, asof: pd.Timestamp | str | None = None)
     last daily bar when ``asof`` is None).
     """
     bars = cut(bars, asof)
-    keys = _period_keys(bars.index, timeframe)
     if bars.empty:
         out = bars.iloc[:0].copy()
         out["sessions"] = pd.Series(dtype="int64")
         out["partial"] = pd.Series(dtype="bool")
         return out
+    cols = {c: bars[c].to_numpy(dtype="float64") for c in COLUMNS if c in bars}
+    agg, ends, partial = aggregate(bars.index.to_numpy(), cols, timeframe, asof)
+    out = pd.DataFrame(agg, index=pd.DatetimeIndex(bars.index[ends], name="date"))
+    out["partial"] = partial
+    return out
+
+
+def aggregate(dates: np.ndarray, cols: dict[str, np.ndarray], timeframe: str,
+              asof: pd.Timestamp | str | None = None,
+              ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The numpy core of ``resample`` (the engine calls it on arrays, skipping pandas).
+
+    ``dates`` are the (non-empty, sorted, already cut) daily dates and ``cols`` their
+    ``open/high/low/close[/adj_close][/volume]`` float arrays. Returns the aggregated columns
+    (plus ``sessions``), the index of each period's last daily bar, and the ``partial`` flags.
+    """
+    keys = _period_keys(dates, timeframe)
     starts = np.flatnonzero(np.diff(keys, prepend=keys[0] - 1))
     ends = np.append(starts[1:], len(keys)) - 1
-    cols: dict[str, np.ndarray] = {
-        "open": bars["open"].to_numpy()[starts],
-        "high": np.maximum.reduceat(bars["high"].to_numpy(), starts),
-        "low": np.minimum.reduceat(bars["low"].to_numpy(), starts),
-        "close": bars["close"].to_numpy()[ends],
+    out: dict[str, np.ndarray] = {
+        "open": cols["open"][starts],
+        "high": np.maximum.reduceat(cols["high"], starts),
+        "low": np.minimum.reduceat(cols["low"], starts),
+        "close": cols["close"][ends],
     }
-    if "adj_close" in bars:
-        cols["adj_close"] = _last_valid(bars["adj_close"].to_numpy(dtype="float64"), starts, ends)
-    if "volume" in bars:
-        vol = bars["volume"].to_numpy(dtype="float64")
+    if "adj_close" in cols:
+        out["adj_close"] = _last_valid(cols["adj_close"], starts, ends)
+    if "volume" in cols:
+        vol = cols["volume"]
         valid = ~np.isnan(vol)
         total = np.add.reduceat(np.where(valid, vol, 0.0), starts)
         # a period with no volume at all stays NaN rather than summing to 0
         total[np.add.reduceat(valid, starts) == 0] = np.nan
-        cols["volume"] = total
-    out = pd.DataFrame(cols, index=pd.DatetimeIndex(bars.index[ends], name="date"))
+        out["volume"] = total
     out["sessions"] = (ends - starts + 1).astype("int64")
-    partial = np.zeros(len(out), dtype=bool)
+    partial = np.zeros(len(ends), dtype=bool)
     # partial: the last bar's period still has a session after asof (or after the last bar)
-    end = pd.Timestamp(asof) if asof is not None else bars.index[-1]
+    end = pd.Timestamp(asof) if asof is not None else pd.Timestamp(dates[-1])
     nxt = xcal.next_session_after(end)
     if nxt is not None:
         partial[-1] = bool(_period_keys(np.array([nxt.to_datetime64()]), timeframe)[0] == keys[-1])
-    out["partial"] = partial
-    return out
+    return out, ends, partial
