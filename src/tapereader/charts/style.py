@@ -4,6 +4,8 @@ Every chart is 7 x 4 inches at 100 dpi (700 x 400 px, the width of an email) and
 twice: SVG for the web page, PNG for mail. Weekly and daily bars are drawn at integer x
 positions (one per bar, no gaps for weekends and holidays); ``DateAxis`` labels them with
 dates, so geometry returned by the renderers is in (bar position, price) coordinates.
+Figures are made without pyplot (no global figure registry, no GUI backend): ``savefig``
+picks the Agg canvas for PNG and the SVG canvas for SVG by itself.
 """
 
 from __future__ import annotations
@@ -14,13 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -37,7 +36,7 @@ RC = {
     "font.size": 9, "axes.titlesize": 10.5, "axes.titleweight": "bold", "axes.labelsize": 9,
     "legend.fontsize": 8, "legend.framealpha": 0.9, "axes.grid": True, "grid.alpha": 0.25,
     "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "tapereader",
-    "svg.fonttype": "path", "figure.dpi": DPI, "savefig.dpi": DPI,
+    "svg.fonttype": "none", "figure.dpi": DPI, "savefig.dpi": DPI,
 }
 
 
@@ -57,13 +56,13 @@ def styled(render: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(render)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with plt.rc_context(RC):
+        with rc_context(RC):
             return render(*args, **kwargs)
 
     return wrapper
 
 
-def figure() -> tuple[Figure, plt.Axes]:
+def figure() -> tuple[Figure, Axes]:
     """A 700 x 400 px figure with one axes (call inside a ``styled`` renderer)."""
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     ax = fig.add_subplot()
@@ -71,7 +70,7 @@ def figure() -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def price_ticks(ax: plt.Axes, lo: float, hi: float, log: bool, suffix: str = "") -> None:
+def price_ticks(ax: Axes, lo: float, hi: float, log: bool, suffix: str = "") -> None:
     """Round-number price ticks (also on a log axis, where matplotlib would print 10^3)."""
     from matplotlib.ticker import FixedLocator, NullLocator
 
@@ -116,7 +115,7 @@ class DateAxis:
                 return pos, fmt
         return pos, "%Y"
 
-    def apply(self, ax: plt.Axes) -> None:
+    def apply(self, ax: Axes) -> None:
         from matplotlib.ticker import FixedLocator
 
         pos, fmt = self.ticks()
@@ -136,7 +135,7 @@ def position(index: pd.DatetimeIndex, iso: str) -> int:
     return min(i, len(index) - 1)
 
 
-def candles(ax: plt.Axes, bars: pd.DataFrame, width: float = 0.6) -> None:
+def candles(ax: Axes, bars: pd.DataFrame, width: float = 0.6) -> None:
     """OHLC candles at integer positions (green up, red down)."""
     x = np.arange(len(bars))
     o, h, lo, c = (bars[k].to_numpy(float) for k in ("open", "high", "low", "close"))
