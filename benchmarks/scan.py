@@ -129,6 +129,25 @@ def talib_floor(closes: list[np.ndarray]) -> float:
     return best
 
 
+def tapereader_per_series(folder: Path, asof: str | None, sample: int) -> float:
+    """Median ms per series of read_bars + analyze_symbol in this process, after warm-up,
+    on an evenly spaced sample of the folder's files (measured like trendln: one core)."""
+    from tapereader.engine import analyze_symbol
+
+    paths, _ = symbol_files(folder)
+    step = max(1, len(paths) // sample)
+    chosen = paths[::step][:sample]
+    bars0, _ = read_bars(chosen[0])
+    analyze_symbol(bars0, chosen[0].stem, asof)
+    times = []
+    for p in chosen:
+        t = time.perf_counter()
+        bars, _ = read_bars(p)
+        analyze_symbol(bars, p.stem, asof)
+        times.append(1000 * (time.perf_counter() - t))
+    return statistics.median(times)
+
+
 def trendln_per_series(closes: list[np.ndarray], sample: int, bars: int = 2520) -> float:
     """Median ms of trendln's fastest method per series over an evenly spaced sample."""
     import trendln
@@ -221,11 +240,13 @@ def main() -> None:
     ap.add_argument("--bars", type=int, default=2520, help="synthetic bars per symbol")
     ap.add_argument("--synthetic-dir", type=Path, default=None,
                     help="reuse/keep the synthetic files here (default: a temp folder)")
+    ap.add_argument("--universe", type=Path, default=None,
+                    help="the 'real' folder (default $TAPEREADER_DATA/universe)")
     ap.add_argument("--profile", action="store_true",
                     help="only: ms per symbol by detector, in one process (real universe)")
     a = ap.parse_args()
 
-    real = Path(os.environ.get("TAPEREADER_DATA") or default_data_dir()) / "universe"
+    real = a.universe or Path(os.environ.get("TAPEREADER_DATA") or default_data_dir()) / "universe"
     if a.profile:
         prof = profile_detectors(real, a.asof)
         for k, v in prof.items():
@@ -243,17 +264,19 @@ def main() -> None:
     print(f"TA-Lib floor (RSI14+SMA50+SMA200, {len(closes)} series in memory): {floor:.4f} s; "
           f"reading the panel in one process: {read_s:.2f} s")
     tl = trendln_per_series(closes, a.sample)
-    speedup = tl / r["cpu_ms_per_symbol"]
+    ours = tapereader_per_series(real, a.asof, 100)
+    speedup = tl / ours
     print(f"trendln calc_support_resistance (NSQUREDLOGN/NUMDIFF, {a.sample} series x 2520 bars):"
-          f" {tl:.0f} ms/series; tapereader {r['cpu_ms_per_symbol']:.2f} ms/series (read + all "
-          f"detectors, one core): {speedup:.0f}x")
+          f" {tl:.0f} ms/series; tapereader {ours:.2f} ms/series (read + all detectors, one "
+          f"process, median of 100): {speedup:.0f}x")
     out = {"symbols": r["symbols"], "findings": r["findings"], "engine": a.engine,
            "wall_s": round(r["wall_s"], 3), "ms_per_symbol": round(r["ms_per_symbol"], 3),
            "cpu_ms_per_symbol": round(r["cpu_ms_per_symbol"], 3),
            "read_ms_per_symbol": round(r["read_ms_per_symbol"], 3),
            "engine_ms_per_symbol": round(r["analyze_ms_per_symbol"], 3),
            "peak_rss_mb": round(r["peak_rss_mb"], 1),
-           "trendln_ms_per_series": round(tl, 1), "speedup_vs_trendln": round(speedup, 1),
+           "trendln_ms_per_series": round(tl, 1), "tapereader_ms_per_series": round(ours, 3),
+           "speedup_vs_trendln": round(speedup, 1), "load_avg_1m": round(os.getloadavg()[0], 2),
            "talib_floor_s": round(floor, 4), "panel_read_s": round(read_s, 3)}
     if not a.quick:
         import synthetic

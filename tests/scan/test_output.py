@@ -71,3 +71,19 @@ def test_fresh_rows_keeps_only_recent_events(result):
     kept = fresh_rows(result, ("change",))
     assert old not in kept.index
     assert len(kept) == (rows["kind"] == "change").sum() - 1
+
+
+def test_summary_shows_one_all_time_high_per_symbol(result):
+    rows = result.rows
+    assert not (rows["kind"] == "all_time_high").any()  # none in this sample as of 2013-07-08
+    base = {"symbol": "AAPL", "kind": "all_time_high", "timeframe": "daily", "date": ASOF,
+            "known_at": ASOF, "figures.previous_date": "2012-09-19", "summary": "x"}
+    extra = pd.DataFrame([{**base, "figures.basis": "high", "figures.value": 705.07},
+                          {**base, "figures.basis": "close", "figures.value": 702.1}])
+    result.rows = pd.concat([rows, extra], ignore_index=True)
+    console = Console(record=True, width=160)
+    print_summary(result, console)
+    text = console.export_text()
+    part = text.split("Fresh all-time highs")[1].split("Fresh trend")[0]
+    assert part.startswith(" (last 5 sessions) (1)")
+    assert "702.10" in part and "705.07" not in part

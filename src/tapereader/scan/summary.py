@@ -55,6 +55,7 @@ def _fmt(v: Any, pct: bool = False) -> str:
 
 def _table(title: str, frame: pd.DataFrame, cols: list[tuple[str, str]], top: int,
            pct: tuple[str, ...] = ()) -> Table | str:
+    frame = frame.drop_duplicates(subset=[c for c, _ in cols])  # same line, same event
     if frame.empty:
         return f"[bold]{title}[/]: none"
     shown = frame.head(top)
@@ -89,6 +90,11 @@ def print_summary(result: ScanResult, console: Console | None = None, top: int =
     fresh = f"last {FRESH_SESSIONS} sessions"
     ath = _get(fresh_rows(result, ("all_time_high",)), "figures.basis")
     ath = _get(_get(ath, "figures.value"), "figures.previous_date")
+    # one row per symbol: the closing record when there is one, else the intraday one
+    ath = (ath.assign(_close=ath["figures.basis"] != "close")
+           .sort_values(["rs_rating", "symbol", "_close", "date"],
+                        ascending=[False, True, True, False], na_position="last", kind="stable")
+           .drop_duplicates(subset=["symbol"]))
     console.print(_table(f"Fresh all-time highs ({fresh})", ath,
                          [("symbol", "symbol"), ("rs_rating", "RS"), ("date", "date"),
                           ("figures.basis", "basis"), ("figures.value", "high"),
