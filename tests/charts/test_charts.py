@@ -41,7 +41,7 @@ def kind(fs, k, sym=None):
 def test_trend_chart_on_engine_line(market_dir, real_bars, tmp_path):
     run = engine_run(market_dir, "2013-07-08")
     line = next(f for f in kind(run.findings, "trendline", "GSPC")
-                if f.figures["state"] == "retesting")
+                if f.figures["state"] == "retesting" and f.timeframe == "weekly")
     zone = next(f for f in kind(run.findings, "zone", "GSPC")
                 if f.figures["role"] == "resistance")
     c = render_trend(real_bars("GSPC"), line, "2013-07-08", tmp_path, NAMES, zone)
@@ -50,13 +50,17 @@ def test_trend_chart_on_engine_line(market_dir, real_bars, tmp_path):
     prices = line.figures["anchor_prices"]
     for a, p in zip(g["anchors"], prices, strict=True):
         y = line_value(a["x"], ln["x0"], ln["y0"], ln["x1"], ln["y1"], ln["log"])
+        assert a["y"] == p
         assert y == pytest.approx(p, rel=0.01)           # the line rests on its anchors
-    assert g["anchors"][0]["y"] == pytest.approx(prices[0], rel=1e-9)
-    assert g["anchors"][-1]["y"] == pytest.approx(prices[-1], rel=1e-9)
+    assert (ln["x0"], ln["y0"]) == (g["anchors"][0]["x"], prices[0])
     # drawn to asof and beyond, and where the engine says it is at asof
     assert ln["x1"] > len(g["index"]) - 1 and g["index"][-1] == "2013-07-08"
-    assert ln["asof_value"] == pytest.approx(line.figures["value_at_asof"], rel=2e-3)
+    assert ln["asof_value"] == pytest.approx(line.figures["value_at_asof"], rel=1e-9)
     assert g["index"][g["anchors"][0]["x"]] >= line.figures["anchors"][0]
+    # the line through the figures agrees with the line through the first and last anchors
+    (a0, a1) = g["anchors"][0], g["anchors"][-1]
+    through = line_value(len(g["index"]) - 1, a0["x"], a0["y"], a1["x"], a1["y"], ln["log"])
+    assert through == pytest.approx(line.figures["value_at_asof"], rel=0.01)
     assert g["zone"] == {"low": zone.figures["low"], "high": zone.figures["high"],
                          "role": "resistance"}
     assert g["break"]["date"] == line.figures["break_date"] and "retest" in g
@@ -72,6 +76,9 @@ def test_trend_chart_reads_anchor_prices_from_bars(real_bars, tmp_path):
         wk = weekly.index[weekly.index.searchsorted(pd.Timestamp(a["date"]))]
         assert c.geometry["index"][a["x"]] == wk.date().isoformat()
         assert a["y"] == weekly.loc[wk, "low"]
+    ln = c.geometry["line"]
+    assert (ln["x0"], ln["y0"]) == (c.geometry["anchors"][0]["x"], c.geometry["anchors"][0]["y"])
+    assert ln["asof_value"] == pytest.approx(line.figures["value_at_asof"], rel=1e-9)
     assert "zone" not in c.geometry
     assert_image_ok(c, tmp_path)
 
@@ -149,3 +156,22 @@ def test_cross_asset_bars_are_the_findings_returns(tmp_path):
     assert {s: v for s, v in bars.items()} == {s: rets[s] for s in bars}
     assert list(bars) == sorted(bars, key=lambda s: -rets[s])
     assert "bonds" in c.title and "+19.9%" in c.alt
+
+
+@pytest.mark.realdata
+def test_daily_trend_line_is_drawn_on_daily_bars(market_dir, real_bars, tmp_path):
+    run = engine_run(market_dir, "2015-08-24")
+    lines = [f for f in kind(run.findings, "trendline") if f.timeframe == "daily"
+             and f.figures.get("anchor_prices")]
+    assert lines
+    line = max(lines, key=lambda f: f.score)
+    c = render_trend(real_bars(line.symbol), line, "2015-08-24", tmp_path, NAMES)
+    g, ln = c.geometry, c.geometry["line"]
+    assert "daily" in c.title and g["index"][-1] == "2015-08-24"
+    # daily bars: consecutive sessions on the axis, and the anchors at their own dates
+    assert [a["date"] for a in g["anchors"]] == [g["index"][a["x"]] for a in g["anchors"]]
+    assert ln["asof_value"] == pytest.approx(line.figures["value_at_asof"], rel=1e-9)
+    for a, p in zip(g["anchors"], line.figures["anchor_prices"], strict=True):
+        y = line_value(a["x"], ln["x0"], ln["y0"], ln["x1"], ln["y1"], ln["log"])
+        assert y == pytest.approx(p, rel=0.01)
+    assert_image_ok(c, tmp_path)

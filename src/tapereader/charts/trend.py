@@ -1,8 +1,14 @@
-"""Chart 1: weekly candles of an index with its trend line, the break and re-test, the zone.
+"""Chart 1: candles of an index with its trend line, the break and re-test, the zone.
 
-The trend line is drawn through its first and last anchor (the swing lows of an uptrend,
-the highs of a downtrend, read from the weekly bars at the anchor dates), on the scale the
-finding was drawn on (log by default), from the first anchor to a few weeks past ``asof``.
+Weekly candles for a weekly line (the usual case), daily candles for a daily one: a line is
+straight in the bar positions of the timeframe it was found on.
+
+The trend line is drawn, on the scale it was found on (log by default), from its first
+anchor (``anchor_prices[0]``, else the bar's low for an uptrend / high for a downtrend at
+the anchor date) through ``value_at_asof`` on the last bar, and a few bars beyond: both
+points are the finding's own figures, so the drawn line is the engine's line. The other
+anchors are swing points within the detector's touch tolerance of it. Without
+``value_at_asof`` the line runs through the first and last anchors.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from ..story import numbers as fmt
 from ..story.names import Names
 from . import style
 
-LOOKBACK_WEEKS = 30   # weeks shown before the first anchor
-MIN_WEEKS = 78        # at least this many weeks on the chart
-EXTEND_WEEKS = 4      # the line runs this far past asof
+# per timeframe: bars shown before the first anchor, at least this many bars on the chart,
+# and how far past asof the line runs
+LOOKBACK = {"weekly": 30, "daily": 60}
+MIN_BARS = {"weekly": 78, "daily": 180}
+EXTEND = {"weekly": 4, "daily": 10}
 
 
 def line_value(x: float, x0: float, y0: float, x1: float, y1: float, log: bool) -> float:
@@ -34,14 +42,15 @@ def _title(line: Finding, names: Names) -> str:
     g = line.figures
     state = {"retesting": "broken and re-tested", "broken": "broken",
              "intact": "holding"}.get(g.get("state"), str(g.get("state")))
-    return f"{names.label(line.symbol)}, weekly: {g['direction']}trend line {state}"
+    return f"{names.label(line.symbol)}, {line.timeframe}: {g['direction']}trend line {state}"
 
 
 def alt_text(line: Finding, zone: Finding | None, names: Names) -> str:
     g = line.figures
     up = g["direction"] == "up"
-    parts = [f"Weekly candlestick chart of {names.the(line.symbol)} on a {g.get('scale', 'log')} "
-             f"scale with the {g['direction']}trend line from the {fmt.date(g['anchors'][0])} "
+    parts = [f"{line.timeframe.capitalize()} candlestick chart of {names.the(line.symbol)} "
+             f"on a {g.get('scale', 'log')} scale with the {g['direction']}trend line "
+             f"from the {fmt.date(g['anchors'][0])} "
              f"{'low' if up else 'high'}, now near {fmt.level(g['value_at_asof'])}"]
     if g.get("break_date"):
         parts.append(f"the line broke in the week of {fmt.date(g['break_date'])}")
@@ -59,11 +68,13 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
                  zone: Finding | None = None, name: str = "trend") -> style.Chart:
     """Draw chart 1 for ``line`` (a ``trendline`` finding) on the symbol's daily ``bars``."""
     g = line.figures
-    weekly = resample(cut(bars, asof), "weekly", asof)
+    tf = line.timeframe
+    daily = cut(bars, asof)
+    frame = resample(daily, "weekly", asof) if tf == "weekly" else daily
     anchors = list(g["anchors"])
-    first = style.position(weekly.index, anchors[0])
-    start = max(0, min(first - LOOKBACK_WEEKS, len(weekly) - MIN_WEEKS))
-    w = weekly.iloc[start:]
+    first = style.position(frame.index, anchors[0])
+    start = max(0, min(first - LOOKBACK[tf], len(frame) - MIN_BARS[tf]))
+    w = frame.iloc[start:]
     up = g["direction"] == "up"
     log = g.get("scale", "log") != "linear"
     col = "low" if up else "high"
@@ -73,12 +84,14 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
         x = style.position(w.index, a)
         y = float(prices[k]) if prices and len(prices) == len(anchors) else float(w[col].iloc[x])
         pts.append((x, y))
-    (x0, y0), (x1, y1) = pts[0], pts[-1]
-    if x1 == x0:
-        raise ValueError(f"{line.symbol}: trend line anchors {anchors} fall in the same week")
-    xe = len(w) - 1 + EXTEND_WEEKS
-    ye = line_value(xe, x0, y0, x1, y1, log)
     xa = len(w) - 1
+    (x0, y0), (x1, y1) = pts[0], pts[-1]
+    if g.get("value_at_asof") is not None and xa > x0:
+        x1, y1 = xa, float(g["value_at_asof"])
+    if x1 == x0:
+        raise ValueError(f"{line.symbol}: trend line anchors {anchors} fall on one bar")
+    xe = len(w) - 1 + EXTEND[tf]
+    ye = line_value(xe, x0, y0, x1, y1, log)
     fig, ax = style.figure()
     style.candles(ax, w)
     if log:
@@ -115,7 +128,7 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
     lo = float(min(w["low"].min(), y0, ye))
     hi = float(max(w["high"].max(), y0, ye))
     style.price_ticks(ax, lo * 0.97, hi * 1.03, log)
-    style.DateAxis(w.index, EXTEND_WEEKS).apply(ax)
+    style.DateAxis(w.index, EXTEND[tf]).apply(ax)
     title = _title(line, names)
     ax.set_title(title, loc="left")
     ax.set_ylabel(f"{'log ' if log else ''}price")

@@ -191,7 +191,12 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         same = [f for f in ranking.of(findings, top.symbol, "trendline")
                 if f is not top and f.figures.get("state") == "intact"
                 and f.figures.get("direction") == top.figures.get("direction")]
-        same.sort(key=lambda f: -ranking.trendline_weight(f, wl))
+        # the nearest one that still matters (within 15% of the close), weekly first
+        same = [f for f in same if f.figures.get("distance_pct") is None
+                or abs(float(f.figures["distance_pct"])) <= 15]
+        same.sort(key=lambda f: (f.timeframe != "weekly",
+                                 abs(float(f.figures.get("distance_pct") or 0)),
+                                 -ranking.trendline_weight(f, wl)))
         shown_lines += same[:1]
         # ... and lines of other indices when they are news (re-tested or freshly broken)
         for ln in lines[1:]:
@@ -310,6 +315,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
             if f.date == r.date and f.figures.get("basis") == r.figures.get("basis")), None),
         "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
         "zone_at": _zone_at,
+        "verb": lambda sym, one, many: many if names.plural(sym) else one,
         "rest_groups": _and_list(_groups([s for s, _ in cross_rows
                                           if wl.role(s) not in EQUITY_ROLES], names)),
     }

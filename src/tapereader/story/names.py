@@ -39,6 +39,11 @@ class Names:
             return self.label(sym)
         return "the " + inst.name
 
+    def plural(self, sym: str) -> bool:
+        """Does the name take a plural verb ("Treasuries (TLT) are")?"""
+        return self.label(sym).split(" (")[0].endswith("ies") or \
+            self.label(sym).split(" (")[0].lower() in ("commodities", "bonds")
+
     def group(self, sym: str) -> str:
         """What the instrument stands for: "small caps", "bonds"."""
         return GROUP.get(self.wl.role(sym), "stocks")

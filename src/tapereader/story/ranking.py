@@ -64,6 +64,8 @@ def trendline_weight(f: Finding, wl: Watchlist) -> float:
         w *= 1.5
     if is_index(f.symbol, wl):
         w *= 1.2  # the chart of the index, not of its ETF
+    if f.timeframe == "weekly":
+        w *= 1.3  # the weekly line is the one a chartist publishes
     w *= 1.0 + min(float(f.figures.get("touches") or 0), 6.0) / 10.0
     return w * (1.0 + min(max(f.score, 0.0), 10.0) / 10.0)
 
@@ -188,7 +190,7 @@ def big_day(findings: list[Finding], wl: Watchlist, threshold: float = 3.0,
           and wl.role(f.symbol) in EQUITY_ROLES and f.symbol in wl
           and (only is None or f.symbol == only)
           and abs(float(f.figures["pct"])) >= threshold]
-    return max(fs, key=lambda f: (abs(float(f.figures["pct"])), is_index(f.symbol, wl)),
+    return max(fs, key=lambda f: (is_index(f.symbol, wl), abs(float(f.figures["pct"]))),
                default=None)
 
 
