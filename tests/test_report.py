@@ -55,7 +55,9 @@ def test_report_writes_every_file(inputs, tmp_path):
     assert "![" not in (out / "note.txt").read_text() and "#" not in (out / "note.txt").read_text()
     page = check_page(out)
     assert res.headline in page and "Leaders and laggards" in page
-    assert page.count("<tr>") == len(fs) + 1            # findings table: header + a row each
+    # the findings behind the note, then all of them (header + a row each)
+    assert page.count("<tr>") == len(res.note.used) + 1 + len(fs) + 1
+    assert 0 < len(res.note.used) < len(fs)
     assert not list(tmp_path.glob(".out.*"))            # no temporary folders left behind
     assert res.skipped == {}
 
@@ -122,3 +124,27 @@ def test_reference_report_from_the_engine(market_dir, tmp_path):
     page = check_page(out)
     assert (out / "findings.json").read_text() == json.dumps(run.document, indent=2) + "\n"
     assert page.count("<figure") == 5
+
+
+@pytest.mark.realdata
+def test_cli_report_writes_what_findings_prints(market_dir, tmp_path):
+    """`tapereader report` end to end: findings.json is byte-identical to `findings` output."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (src, env.get("PYTHONPATH")) if x)
+    base = [sys.executable, "-m", "tapereader.cli"]
+    common = ["--data", str(market_dir), "--asof", "2013-07-08"]
+    out = tmp_path / "cli"
+    r = subprocess.run([*base, "report", *common, "--out", str(out)], capture_output=True,
+                       text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    f = subprocess.run([*base, "findings", *common, "--format", "json"], capture_output=True,
+                       text=True, env=env, timeout=300)
+    assert f.returncode == 0, f.stderr
+    assert (out / "findings.json").read_text() == f.stdout
+    assert (out / "note.md").read_text().splitlines()[0][2:] in r.stdout

@@ -139,7 +139,8 @@ def render_into(folder: Path, bars: Mapping[str, pd.DataFrame], findings: list[F
     _write(folder / "note.txt", note.text())
     page = environment().get_template("page.html.j2").render(
         note=note, charts=by_section, findings=document.get("findings", []), asof=asof,
-        date=numbers.date(asof))
+        date=numbers.date(asof),
+        used=sorted((f.to_dict() for f in note.used), key=lambda d: (d["kind"], d["symbol"])))
     _write(folder / "index.html", page)
     _write(folder / MARKER, "written by tapereader report\n")
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
