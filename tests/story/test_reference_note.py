@@ -77,3 +77,14 @@ def test_another_date_gives_a_different_sensible_note(reference, crash):
     assert "rebound" in md.lower() or "bounce" in md.lower()
     for text in (md, note.text()):
         assert untraced(text, run.findings, NAMES, "2011-08-08") == []
+
+
+def test_findings_read_back_from_json_give_the_same_note(reference):
+    """The note depends on the JSON contract only (no in-memory scores needed)."""
+    from tapereader.findings import Finding
+
+    run, note = reference
+    back = [Finding.from_dict(d) for d in run.document["findings"]]
+    again = compose_note(back, WL, "2013-07-08")
+    assert again.headline == note.headline
+    assert again.text() == note.text()

@@ -95,7 +95,7 @@ def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
             geo["levels"][sym] = {"price": lv[0], "rebased": y, "x0": x0}
     outs = [f for f in (ranking.standing_break(findings, s, asof) for s in (a, b))
             if f is not None and f.kind == "breakout" and pd.Timestamp(f.date) >= d.index[0]]
-    brk = max(outs, key=lambda f: (f.score, f.date)) if outs else None
+    brk = max(outs, key=lambda f: (ranking.score(f), f.date)) if outs else None
     if brk is not None:
         xb = style.position(d.index, brk.date)
         yb = float(reb[brk.symbol].iloc[xb])

@@ -21,6 +21,18 @@ ROLE_ORDER = {r: i for i, r in enumerate(
 STATE_WEIGHT = {"retesting": 3.0, "broken": 2.5, "intact": 1.0}
 
 
+def score(f: Finding) -> float:
+    """The detector's score: ``Finding.score``, else a ``score`` or ``magnitude`` figure (a
+    finding read back from JSON has no ``score`` attribute value)."""
+    if f.score:
+        return float(f.score)
+    for k in ("score", "magnitude"):
+        v = f.figures.get(k)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return float(v)
+    return 0.0
+
+
 def by_kind(findings: Iterable[Finding], *kinds: str) -> list[Finding]:
     """Findings of the given kinds, in their input order."""
     return [f for f in findings if f.kind in kinds]
@@ -67,7 +79,7 @@ def trendline_weight(f: Finding, wl: Watchlist) -> float:
     if f.timeframe == "weekly":
         w *= 1.3  # the weekly line is the one a chartist publishes
     w *= 1.0 + min(float(f.figures.get("touches") or 0), 6.0) / 10.0
-    return w * (1.0 + min(max(f.score, 0.0), 10.0) / 10.0)
+    return w * (1.0 + min(max(score(f), 0.0), 10.0) / 10.0)
 
 
 def top_trendlines(findings: list[Finding], wl: Watchlist) -> list[Finding]:
@@ -218,7 +230,7 @@ def standing_break(findings: list[Finding], symbol: str, asof: str,
         if close is not None and (close <= lvl if f.kind == "breakout" else close >= lvl):
             continue  # price is back on the other side: the break failed
         out.append(f)
-    return max(out, key=lambda f: (f.score, f.date), default=None)
+    return max(out, key=lambda f: (score(f), f.date), default=None)
 
 
 def best_target(findings: list[Finding], symbol: str) -> tuple[Finding | None, Finding | None]:
