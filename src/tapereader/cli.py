@@ -167,6 +167,8 @@ def report(
     res = write_report(run.bars, run.findings, run.document, wl, run.document["asof"], out_dir)
     out.print(f"[bold]{res.headline}[/]")
     out.print(f"wrote {len(res.files)} files to {out_dir}/ (open {out_dir / 'index.html'})")
+    for name, why in sorted(res.skipped.items()):
+        err.print(f"[yellow]chart {name} not drawn[/]: {why}", soft_wrap=True)
     if open_:
         import webbrowser
 
