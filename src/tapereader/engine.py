@@ -37,6 +37,8 @@ def last_session(asof: pd.Timestamp) -> pd.Timestamp:
     d = pd.Timestamp(asof).normalize()
     if d > xcal.last_session():
         return xcal.last_session()
+    if xcal.is_session(d.to_datetime64().reshape(1))[0]:
+        return d
     prior = xcal.sessions(d - pd.Timedelta(days=15), d)
     return prior[-1] if len(prior) else d
 
@@ -46,6 +48,8 @@ def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | Non
     if not len(bars):
         return None
     last = bars.index[-1]
+    if last >= asof:
+        return None
     expected = last_session(asof)
     if last >= expected:
         return None

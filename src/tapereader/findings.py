@@ -116,9 +116,12 @@ def _clean(v: Any) -> Any:
 
 
 def sort_key(f: Finding) -> tuple:
-    """Deterministic order: symbol, pair, kind, timeframe, date, then figures."""
-    return (f.symbol, f.other_symbol or "", f.kind, f.timeframe, f.date, f.known_at,
-            repr(sorted(f.figures.items(), key=lambda kv: kv[0])))
+    """Deterministic order: symbol, pair, kind, timeframe, date, then the summary.
+
+    The summary carries the finding's numbers, so two findings that tie on everything
+    before it are told apart by what they say (and cost far less than comparing figures).
+    """
+    return (f.symbol, f.other_symbol or "", f.kind, f.timeframe, f.date, f.known_at, f.summary)
 
 
 _DOC_KEYS = ("asof", "data_through", "symbols", "findings")
