@@ -8,7 +8,7 @@ import random
 import pandas as pd
 
 from tapereader.findings import Finding
-from tapereader.scan.flatten import flatten, keyed_rows, rows_frame
+from tapereader.scan.flatten import findings_frame, flatten, rows_frame, to_block
 
 
 def _findings() -> list[Finding]:
@@ -50,7 +50,7 @@ def test_rows_frame_columns_types_and_order_do_not_depend_on_input_order():
     for seed in range(4):
         shuffled = fs[:]
         random.Random(seed).shuffle(shuffled)
-        frames.append(rows_frame(keyed_rows(shuffled)))
+        frames.append(findings_frame(shuffled))
     for f in frames[1:]:
         pd.testing.assert_frame_equal(frames[0], f)
         assert frames[0].to_csv(index=False) == f.to_csv(index=False)
@@ -75,3 +75,26 @@ def test_rows_frame_empty():
     df = rows_frame([])
     assert list(df.columns) == ["symbol", "kind", "timeframe", "date", "known_at", "summary"]
     assert len(df) == 0
+
+
+def test_blocks_merge_like_one_block():
+    fs = _findings()
+    one = findings_frame(fs)
+    split = rows_frame([to_block(fs[3:]), to_block([]), to_block(fs[:3])])
+    pd.testing.assert_frame_equal(one, split)
+    assert one.to_csv(index=False) == split.to_csv(index=False)
+
+
+def test_mixed_and_boolean_columns():
+    a = Finding("zone", "A", "daily", "2013-07-08", "2013-07-08",
+                {"role": "resistance", "low": 1, "high": 2.5, "touches": 3,
+                 "last_touch": "2013-07-01", "distance_pct": -1.0, "flag": True, "x": 1}, "a")
+    b = Finding("zone", "B", "daily", "2013-07-08", "2013-07-08",
+                {"role": "support", "low": 2, "high": 3, "touches": 2,
+                 "last_touch": "2013-06-01", "distance_pct": 2.0, "flag": False, "x": "y"}, "b")
+    df = findings_frame([b, a])
+    assert str(df["figures.flag"].dtype) == "boolean"
+    assert df["figures.flag"].tolist() == [True, False]
+    assert df["figures.high"].dtype == "float64" and df["figures.high"].tolist() == [2.5, 3.0]
+    assert str(df["figures.low"].dtype) == "Int64"
+    assert df["figures.x"].tolist() == ["1", "y"]  # a mix of number and text is text

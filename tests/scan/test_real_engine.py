@@ -11,7 +11,7 @@ import pytest
 from tapereader.data.readers import read_bars
 from tapereader.engine import analyze_symbol
 from tapereader.scan import run_scan, write_scan
-from tapereader.scan.flatten import keyed_rows, rows_frame
+from tapereader.scan.flatten import findings_frame
 
 ASOF = "2013-07-08"
 N = 20
@@ -36,7 +36,7 @@ def test_rows_are_exactly_the_engine_findings(twenty):
     assert len(res.symbols) == N
     for sym in ("A", res.symbols.index[-1]):
         bars, _ = read_bars(twenty / f"{sym}.csv")
-        want = rows_frame(keyed_rows(analyze_symbol(bars, sym, ASOF)))
+        want = findings_frame(analyze_symbol(bars, sym, ASOF))
         got = res.rows[res.rows["symbol"] == sym].dropna(axis=1, how="all")
         got = got.reset_index(drop=True)[list(want.columns)]
         assert len(want) > 5

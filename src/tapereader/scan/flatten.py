@@ -17,21 +17,23 @@ Column rules (the scan output format, documented in docs/scanning.md):
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..findings import Finding, _clean, sort_key
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
 BASE = ("symbol", "kind", "timeframe", "date", "known_at")
 PREFIX = "figures."
 
 Row = dict[str, Any]
-Keyed = tuple[tuple, Row]
 
 
 def _json(v: Any) -> str:
@@ -62,46 +64,114 @@ def flatten(f: Finding) -> Row:
     return row
 
 
-def keyed_rows(findings: Iterable[Finding]) -> list[Keyed]:
-    """(sort key, flat row) pairs: what a scan worker sends back per finding."""
-    return [(sort_key(f), flatten(f)) for f in findings]
+@dataclass(slots=True)
+class Block:
+    """Some findings as columns (what a scan worker sends back): rows sorted by ``keys``.
+
+    ``cols[name] = (row indexes, values)`` holds the non-empty cells; ``tags[name]`` the
+    set of value types seen ("bool", "int", "float", "str") so that the driver can type
+    each column without looking at every cell again; ``names`` every column seen, empty
+    or not.
+    """
+
+    keys: list[tuple]
+    cols: dict[str, tuple[list[int], list[Any]]]
+    tags: dict[str, set[str]]
+    names: set[str]
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
-def _column(values: np.ndarray, present: list[Any]) -> pd.Series:
-    """A typed column from an object array (None where empty) and its non-empty values."""
-    if present and all(isinstance(v, bool) for v in present):
-        return pd.Series(values, dtype="boolean")
-    nums = all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
-    if present and nums:
-        if all(isinstance(v, int) for v in present):
-            return pd.Series(values, dtype="Int64")
-        values[pd.isna(values)] = math.nan
-        return pd.Series(values.astype(np.float64), dtype="float64")
-    if not all(isinstance(v, str) for v in present):
-        values = np.array([v if v is None or isinstance(v, str) else _json(v) for v in values],
-                          dtype=object)
-    return pd.Series(values, dtype="str")
+def _tag(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
+    return "str"
 
 
-def rows_frame(keyed: Iterable[Keyed]) -> pd.DataFrame:
-    """The scan table from keyed rows (any order in, deterministic order and columns out)."""
-    ordered = [row for _, row in sorted(keyed, key=lambda kr: kr[0])]
-    n = len(ordered)
-    cells: dict[str, tuple[list[int], list[Any]]] = {}
-    for i, row in enumerate(ordered):
+def to_block(findings: Iterable[Finding]) -> Block:
+    """Flatten findings into a columnar ``Block`` sorted by ``findings.sort_key``."""
+    keyed = sorted(((sort_key(f), flatten(f)) for f in findings), key=lambda kr: kr[0])
+    cols: dict[str, tuple[list[int], list[Any]]] = {}
+    tags: dict[str, set[str]] = {}
+    names: set[str] = set()
+    for i, (_, row) in enumerate(keyed):
+        names.update(row)
         for k, v in row.items():
-            idx, vals = cells.setdefault(k, ([], []))
-            if v is not None:
-                idx.append(i)
-                vals.append(v)
-    names = set(cells) | set(BASE) | {"summary"}
+            if v is None:
+                continue
+            if k not in cols:
+                cols[k], tags[k] = ([], []), set()
+            idx, vals = cols[k]
+            idx.append(i)
+            vals.append(v)
+            tags[k].add(_tag(v))
+    return Block([k for k, _ in keyed], cols, tags, names)
+
+
+def _column(n: int, idx: np.ndarray, vals: list[Any], tags: set[str]) -> pd.Series:
+    """A typed column of length ``n`` with ``vals`` at ``idx`` and empty cells elsewhere."""
+    if tags == {"bool"}:
+        data = np.zeros(n, dtype=bool)
+        mask = np.ones(n, dtype=bool)
+        data[idx], mask[idx] = vals, False
+        return pd.Series(pd.arrays.BooleanArray(data, mask))
+    if tags == {"int"}:
+        data = np.zeros(n, dtype=np.int64)
+        mask = np.ones(n, dtype=bool)
+        data[idx], mask[idx] = vals, False
+        return pd.Series(pd.arrays.IntegerArray(data, mask))
+    if tags and tags <= {"int", "float"}:
+        data = np.full(n, np.nan)
+        data[idx] = vals
+        return pd.Series(data, dtype="float64")
+    if tags - {"str"}:
+        vals = [v if isinstance(v, str) else _json(v) for v in vals]
+    data = np.full(n, None, dtype=object)
+    data[idx] = vals
+    text = pa.array(data, type=pa.large_string())  # 20x faster than pandas' own conversion
+    return pd.Series(text.to_pandas(types_mapper={pa.large_string(): _STR}.get))
+
+
+def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
+    """The scan table from blocks (any order in, deterministic order and columns out)."""
+    blocks = [b for b in blocks if len(b)]
+    keys: list[tuple] = []
+    names: set[str] = set(BASE) | {"summary"}
+    parts: dict[str, tuple[list[list[int]], list[int], list[Any], set[str]]] = {}
+    for b in blocks:
+        off = len(keys)
+        keys.extend(b.keys)
+        names |= b.names
+        for c, (bi, bv) in b.cols.items():
+            if c not in parts:
+                parts[c] = ([], [], [], set())
+            idx, offs, vals, tags = parts[c]
+            idx.append(bi)
+            offs.append(off)
+            vals.extend(bv)
+            tags |= b.tags[c]
+    n = len(keys)
+    order = sorted(range(n), key=keys.__getitem__)
+    position = np.empty(n, dtype=np.int64)  # row i of the concatenation goes to position[i]
+    position[order] = np.arange(n)
     fixed = list(BASE) + (["other_symbol"] if "other_symbol" in names else [])
-    figs = sorted(c for c in names if c.startswith(PREFIX) or c not in (*fixed, "summary"))
+    figs = sorted(c for c in names if c not in (*fixed, "summary"))
     columns = [*fixed, *figs, "summary"]
     data = {}
     for c in columns:
-        idx, vals = cells.get(c, ([], []))
-        arr = np.full(n, None, dtype=object)
-        arr[idx] = vals
-        data[c] = _column(arr, vals)
+        idx, offs, vals, tags = parts.get(c, ([], [], [], set()))
+        lens = [len(i) for i in idx]
+        flat = np.fromiter(itertools.chain.from_iterable(idx), dtype=np.int64, count=sum(lens))
+        flat += np.repeat(np.asarray(offs, dtype=np.int64), lens)
+        data[c] = _column(n, position[flat], vals, tags)
     return pd.DataFrame(data, columns=columns)
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """The scan table of some findings (one block)."""
+    return rows_frame([to_block(findings)])

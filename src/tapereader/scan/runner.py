@@ -33,8 +33,8 @@ Progress = Callable[[int, int], Any]
 
 ENGINES = ("local", "dask")
 FRESH_SESSIONS = 5  # "fresh" in the summary: known within the last 5 bars of the symbol
-CHUNKS_PER_WORKER = 6
-MAX_CHUNK = 48
+CHUNKS_PER_WORKER = 16
+MAX_CHUNK = 32
 
 
 class ScanError(TapereaderError):
@@ -46,7 +46,7 @@ class SymbolResult:
     """What a worker sends back for one symbol."""
 
     symbol: str
-    rows: list[flatten.Keyed]
+    rows: flatten.Block | None
     error: str | None = None
     warnings: tuple[str, ...] = ()
     last_date: str | None = None
@@ -102,9 +102,9 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
     try:
         bars, warns = _read(path)
     except DataError as e:
-        return SymbolResult(symbol, [], error=str(e), read_s=time.perf_counter() - t0)
+        return SymbolResult(symbol, None, error=str(e), read_s=time.perf_counter() - t0)
     except Exception as e:  # unreadable in a way the reader did not foresee
-        return SymbolResult(symbol, [], error=f"{path}: cannot read: {type(e).__name__}: {e}",
+        return SymbolResult(symbol, None, error=f"{path}: cannot read: {type(e).__name__}: {e}",
                             read_s=time.perf_counter() - t0)
     t1 = time.perf_counter()
     if analyze is None:
@@ -112,12 +112,12 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
     try:
         found = analyze(bars, symbol, asof)
     except Exception as e:
-        return SymbolResult(symbol, [], error=f"{symbol}: engine failed: {type(e).__name__}: {e}",
+        return SymbolResult(symbol, None, error=f"{symbol}: engine failed: {type(e).__name__}: {e}",
                             warnings=tuple(warns), read_s=t1 - t0,
                             analyze_s=time.perf_counter() - t1)
     if kinds is not None:
         found = [f for f in found if f.kind in kinds]
-    rows = flatten.keyed_rows(found)
+    rows = flatten.to_block(found)
     b = cut(bars, asof) if asof is not None else bars
     n = len(b)
     c = b["close"].to_numpy(dtype=np.float64)
@@ -207,7 +207,7 @@ class _Collector:
                 self.progress(len(self.results), self.total)
 
     def fail(self, chunk: Sequence[str], exc: BaseException) -> None:
-        self.add(SymbolResult(Path(p).stem, [], error=f"{Path(p).stem}: scan task failed: "
+        self.add(SymbolResult(Path(p).stem, None, error=f"{Path(p).stem}: scan task failed: "
                               f"{type(exc).__name__}: {exc}") for p in chunk)
 
 
@@ -304,7 +304,7 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     nw = workers or default_workers()
     timings: dict[str, float] = {}
     col = _Collector(len(paths) + len(listing_errors), progress)
-    col.add(SymbolResult(sym, [], error=msg) for sym, msg in listing_errors.items())
+    col.add(SymbolResult(sym, None, error=msg) for sym, msg in listing_errors.items())
     _run(engine, paths, asof, ks, analyze, nw, scheduler, col, timings)
     timings["scan_s"] = time.perf_counter() - t_start
 
@@ -333,8 +333,7 @@ def _assemble(results: dict[str, SymbolResult], asof: str | None, engine: str) -
     ok = [results[s] for s in sorted(results) if results[s].error is None]
     errors = {s: r.error for s, r in sorted(results.items()) if r.error is not None}
     warnings = {s: list(r.warnings) for s, r in sorted(results.items()) if r.warnings}
-    keyed = [kr for r in ok for kr in r.rows]
-    rows = flatten.rows_frame(keyed)
+    rows = flatten.rows_frame(r.rows for r in ok if r.rows is not None)
     idx = pd.Index([r.symbol for r in ok], name="symbol", dtype="str")
 
     def col(values: list[Any], dtype: str) -> pd.Series:
@@ -348,7 +347,7 @@ def _assemble(results: dict[str, SymbolResult], asof: str | None, engine: str) -
         "rs_score": col([r.rs_score for r in ok], "float64"),
         "ret_63": col([r.ret_63 for r in ok], "float64"),
         "ret_252": col([r.ret_252 for r in ok], "float64"),
-        "findings": col([len(r.rows) for r in ok], "int64"),
+        "findings": col([len(r.rows) if r.rows else 0 for r in ok], "int64"),
     }, index=idx)
     # rate only symbols that have the latest bar: others' windows end on other dates
     latest = sym["last_date"].dropna().max() if len(sym) else None
