@@ -98,3 +98,18 @@ def test_mixed_and_boolean_columns():
     assert df["figures.high"].dtype == "float64" and df["figures.high"].tolist() == [2.5, 3.0]
     assert str(df["figures.low"].dtype) == "Int64"
     assert df["figures.x"].tolist() == ["1", "y"]  # a mix of number and text is text
+
+
+def test_numpy_scalars_and_nan_are_cleaned():
+    import numpy as np
+
+    f = Finding("change", "A", "daily", "2013-07-08", "2013-07-08",
+                {"sessions": np.int64(5), "pct": np.float64(1.25), "start_date": "2013-07-01",
+                 "nan": float("nan"), "arr": [np.float64(1.5), np.nan],
+                 "nested": {"x": np.float32(2.0)}}, "s")
+    row = flatten(f)
+    assert type(row["figures.sessions"]) is int and row["figures.sessions"] == 5
+    assert type(row["figures.pct"]) is float
+    assert row["figures.nan"] is None
+    assert row["figures.arr"] == "[1.5,null]"
+    assert row["figures.nested.x"] == 2.0 and type(row["figures.nested.x"]) is float

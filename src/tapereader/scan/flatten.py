@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,14 +41,25 @@ def _json(v: Any) -> str:
     return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_TAGS = {bool: "bool", int: "int", float: "float", str: "str"}
+
+
 def _flat(prefix: str, v: Any, out: Row) -> None:
-    if isinstance(v, dict):
+    """Put figure ``v`` (cleaned: numpy scalars -> Python, NaN -> None) at ``prefix``."""
+    t = type(v)
+    if t is float:
+        out[prefix] = v if math.isfinite(v) else None
+    elif t in _TAGS or v is None:
+        out[prefix] = v
+    elif isinstance(v, dict):
         if not v:
             out[prefix] = "{}"
         for k, x in v.items():
             _flat(f"{prefix}.{k}", x, out)
-    elif isinstance(v, list):
-        out[prefix] = _json(v)
+    elif isinstance(v, list | tuple):
+        out[prefix] = _json(_clean(v))
+    elif hasattr(v, "item"):  # numpy scalar
+        _flat(prefix, v.item(), out)
     else:
         out[prefix] = v
 
@@ -58,8 +70,8 @@ def flatten(f: Finding) -> Row:
                 "date": f.date, "known_at": f.known_at}
     if f.other_symbol:
         row["other_symbol"] = f.other_symbol
-    for k, v in _clean(f.figures).items():
-        _flat(PREFIX + k, v, row)
+    for k, v in f.figures.items():
+        _flat(PREFIX + str(k), v, row)
     row["summary"] = f.summary
     return row
 
@@ -83,16 +95,6 @@ class Block:
         return len(self.keys)
 
 
-def _tag(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float"
-    return "str"
-
-
 def to_block(findings: Iterable[Finding]) -> Block:
     """Flatten findings into a columnar ``Block`` sorted by ``findings.sort_key``."""
     keyed = sorted(((sort_key(f), flatten(f)) for f in findings), key=lambda kr: kr[0])
@@ -109,7 +111,7 @@ def to_block(findings: Iterable[Finding]) -> Block:
             idx, vals = cols[k]
             idx.append(i)
             vals.append(v)
-            tags[k].add(_tag(v))
+            tags[k].add(_TAGS.get(type(v), "str"))
     return Block([k for k, _ in keyed], cols, tags, names)
 
 
