@@ -15,8 +15,9 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,11 +235,11 @@ def _run_local(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...]
                 col.fail(futs[fut], e)
 
 
-def _run_dask(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...] | None,
-              analyze: Analyze | None, workers: int, scheduler: str | None,
-              col: _Collector, timings: dict[str, float]) -> None:
+@contextmanager
+def _dask_client(workers: int, scheduler: str | None,
+                 timings: dict[str, float]) -> Iterator[Any]:
+    """A Dask client on ``scheduler``, or on a LocalCluster of ``workers`` processes."""
     from dask.distributed import Client, LocalCluster
-    from dask.distributed import as_completed as dask_completed
 
     t0 = time.perf_counter()
     cluster = None
@@ -249,33 +250,45 @@ def _run_dask(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...] 
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
             client = Client(cluster)
-    except OSError as e:
-        raise ScanError(f"cannot reach Dask scheduler {scheduler or '(local cluster)'}: {e}") from e
+    except (OSError, TimeoutError) as e:
+        if cluster is not None:
+            cluster.close()
+        raise ScanError(f"cannot reach Dask scheduler {scheduler or '(local cluster)'}: "
+                        f"{e}") from e
     timings["cluster_s"] = time.perf_counter() - t0
     try:
-        futs = [client.submit(scan_chunk, ch, asof, kinds, analyze, pure=False) for ch in chunks]
-        where = {f.key: ch for f, ch in zip(futs, chunks, strict=True)}
-        for fut in dask_completed(futs):
-            try:
-                col.add(fut.result())
-            except Exception as e:
-                col.fail(where[fut.key], e)
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _run(engine: str, paths: list[Path], asof: str | None, kinds: tuple[str, ...] | None,
-         analyze: Analyze | None, workers: int, scheduler: str | None, col: _Collector,
-         timings: dict[str, float]) -> None:
+def _run_dask(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...] | None,
+              analyze: Analyze | None, client: Any, col: _Collector) -> None:
+    from dask.distributed import as_completed as dask_completed
+
+    futs = [client.submit(scan_chunk, ch, asof, kinds, analyze, pure=False) for ch in chunks]
+    where = {f.key: ch for f, ch in zip(futs, chunks, strict=True)}
+    for fut in dask_completed(futs):
+        try:
+            col.add(fut.result())
+        except Exception as e:
+            col.fail(where[fut.key], e)
+
+
+def _run(paths: list[Path], asof: str | None, kinds: tuple[str, ...] | None,
+         analyze: Analyze | None, workers: int, client: Any, col: _Collector) -> None:
+    """Scan ``paths`` on the local pool (``client`` None) or on the Dask ``client``."""
     # absolute paths: a Dask worker may run in another directory (or on another machine
     # that mounts the same folder at the same place)
-    chunks = chunked([str(p.resolve()) for p in paths], workers)
-    if engine == "local":
+    if client is None:
+        chunks = chunked([str(p.resolve()) for p in paths], workers)
         _run_local(chunks, asof, kinds, analyze, workers, col)
     else:
-        _run_dask(chunks, asof, kinds, analyze, workers, scheduler, col, timings)
+        slots = sum(client.nthreads().values()) or workers
+        chunks = chunked([str(p.resolve()) for p in paths], slots)
+        _run_dask(chunks, asof, kinds, analyze, client, col)
 
 
 def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
@@ -309,20 +322,21 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     timings: dict[str, float] = {}
     col = _Collector(len(paths) + len(listing_errors), progress)
     col.add(SymbolResult(sym, None, error=msg) for sym, msg in listing_errors.items())
-    _run(engine, paths, asof, ks, analyze, nw, scheduler, col, timings)
-    timings["scan_s"] = time.perf_counter() - t_start
-
     results = col.results
-    if asof is None:
-        lasts = [r.last_date for r in results.values() if r.last_date]
-        if lasts:
-            asof = max(lasts)
-            behind = [p for p in paths if (r := results.get(p.stem)) is not None
-                      and r.last_date and r.last_date < asof]
-            if behind:
-                again = _Collector(len(behind), None)
-                _run(engine, behind, asof, ks, analyze, nw, scheduler, again, timings)
-                results.update(again.results)
+    dask = _dask_client(nw, scheduler, timings) if engine == "dask" else nullcontext()
+    with dask as client:
+        _run(paths, asof, ks, analyze, nw, client, col)
+        timings["scan_s"] = time.perf_counter() - t_start
+        if asof is None:
+            lasts = [r.last_date for r in results.values() if r.last_date]
+            if lasts:
+                asof = max(lasts)
+                behind = [p for p in paths if (r := results.get(p.stem)) is not None
+                          and r.last_date and r.last_date < asof]
+                if behind:  # scan them again as of the folder's date: they are stale
+                    again = _Collector(len(behind), None)
+                    _run(behind, asof, ks, analyze, nw, client, again)
+                    results.update(again.results)
     t_post = time.perf_counter()
     res = _assemble(results, asof, engine)
     timings["post_s"] = time.perf_counter() - t_post
