@@ -87,3 +87,22 @@ def test_summary_shows_one_all_time_high_per_symbol(result):
     part = text.split("Fresh all-time highs")[1].split("Fresh trend")[0]
     assert part.startswith(" (last 5 sessions) (1)")
     assert "702.10" in part and "705.07" not in part
+
+
+def test_summary_with_no_findings_and_with_nothing_readable(small_universe, tmp_path):
+    res = run_scan(small_universe, ASOF, workers=1, analyze=standin.analyze, kinds=["analog"])
+    assert res.rows.empty
+    console = Console(record=True, width=120)
+    print_summary(res, console)
+    text = console.export_text()
+    assert "0 findings" in text and "Breakouts (last 5 sessions): none" in text
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "X.csv").write_text("nonsense\n")
+    res = run_scan(bad, ASOF, workers=1, analyze=standin.analyze)
+    assert list(res.errors) == ["X"] and res.rows.empty and res.rating.empty
+    console = Console(record=True, width=120)
+    print_summary(res, console)
+    assert "1 skipped" in console.export_text()
+    write_scan(res, tmp_path / "empty.csv")
+    assert (tmp_path / "empty.csv").read_text().startswith("symbol,kind,timeframe,date,known_at")
