@@ -100,6 +100,8 @@ def test_bad_arguments(small_universe, tmp_path):
         run_scan(small_universe, ASOF, engine="spark")
     with pytest.raises(ScanError, match="data folder not found"):
         run_scan(tmp_path / "nope", ASOF)
+    with pytest.raises(ScanError, match="not a date"):
+        run_scan(small_universe, "July 2013x")
     (tmp_path / "empty").mkdir()
     with pytest.raises(ScanError, match="no symbol files"):
         run_scan(tmp_path / "empty", ASOF)

@@ -298,8 +298,9 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     """Scan every symbol file in ``data_dir`` as of ``asof`` with the single-symbol engine.
 
     ``engine``: "local" (a process pool on all cores) or "dask" (``scheduler`` address, or
-    a LocalCluster). ``kinds`` keeps only those finding kinds. ``workers`` defaults to the
-    cores available (local) / LocalCluster workers. ``progress(done, total)`` is called once
+    a LocalCluster). ``kinds`` keeps only those finding kinds. ``workers``: processes of the
+    local pool or of the LocalCluster, default the cores available (an existing cluster
+    keeps its own workers). ``progress(done, total)`` is called once
     per symbol. ``asof=None`` means the latest date in the folder: symbols whose data ends
     earlier are scanned again as of that date (so they report ``stale``). ``analyze``
     replaces ``engine.analyze_symbol`` (a module-level function, for tests); ``paths``
@@ -309,6 +310,11 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     if engine not in ENGINES:
         raise ScanError(f"unknown scan engine {engine!r}: use local or dask")
     ks = _check_kinds(kinds)
+    if asof is not None:
+        try:
+            asof = pd.Timestamp(asof).date().isoformat()
+        except ValueError:
+            raise ScanError(f"asof {asof!r} is not a date (use YYYY-MM-DD)") from None
     data_dir = Path(data_dir)
     listing_errors: dict[str, str] = {}
     if paths is None:
