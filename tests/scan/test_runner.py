@@ -67,7 +67,10 @@ def test_rows_are_the_engine_findings_flattened(small_universe):
 
 def test_local_pool_equals_in_process(small_universe, tmp_path):
     one = run_scan(small_universe, ASOF, workers=1, analyze=standin.analyze)
-    two = run_scan(small_universe, ASOF, workers=2, analyze=standin.analyze)
+    seen = []
+    two = run_scan(small_universe, ASOF, workers=2, analyze=standin.analyze,
+                   progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 10) for i in range(1, 11)]
     pd.testing.assert_frame_equal(one.rows, two.rows)
     pd.testing.assert_series_equal(one.rating, two.rating)
     assert one.errors == two.errors
