@@ -36,6 +36,7 @@ ENGINES = ("local", "dask")
 FRESH_SESSIONS = 5  # "fresh" in the summary: known within the last 5 bars of the symbol
 CHUNKS_PER_WORKER = 16
 MAX_CHUNK = 32
+CONNECT_TIMEOUT = "30s"  # to reach an existing Dask scheduler
 
 
 class ScanError(TapereaderError):
@@ -245,7 +246,7 @@ def _dask_client(workers: int, scheduler: str | None,
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
