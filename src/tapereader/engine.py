@@ -64,7 +64,11 @@ def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | Non
 
 def symbol_series(bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
     """Daily and weekly Series of one symbol cut at ``asof``."""
-    d = series_from_bars(cut(bars, asof), symbol, "daily")
+    return _series(cut(bars, asof), symbol, asof)
+
+
+def _series(cut_bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
+    d = series_from_bars(cut_bars, symbol, "daily")
     return d, resample_series(d, "weekly", asof)
 
 
@@ -74,10 +78,11 @@ def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> 
     The scan runs exactly this per symbol; ``analyze`` adds pairs and cross-asset findings.
     """
     at = _asof_of({symbol: bars}, asof)
-    stale = _stale(symbol, cut(bars, at), at)
+    b = cut(bars, at)
+    stale = _stale(symbol, b, at)
     if stale is not None:
         return [stale]
-    d, w = symbol_series(bars, symbol, at)
+    d, w = _series(b, symbol, at)
     return sorted(_single(d, w), key=sort_key)
 
 
@@ -128,7 +133,7 @@ def analyze(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
             continue
         if not len(b):
             continue
-        d, w = symbol_series(b, sym, at)
+        d, w = _series(b, sym, at)
         fresh[sym] = d
         out += _single(d, w)
     pairs = [(a, b) for a, b in wl.pairs if a in fresh and b in fresh]

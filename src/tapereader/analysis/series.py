@@ -56,24 +56,40 @@ class Series:
         return np.where(np.isfinite(self.adj_close), self.adj_close, self.close)
 
 
+_COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
+
+
 def series_from_bars(bars: pd.DataFrame, symbol: str, timeframe: str = "daily") -> Series:
     """Build a Series from Bars (see ``tapereader.data.bars`` for the convention)."""
     n = len(bars)
-    nan = np.full(n, np.nan)
-
-    def col(name: str) -> np.ndarray:
-        if name in bars:
-            return np.ascontiguousarray(bars[name].to_numpy(dtype=np.float64, na_value=np.nan))
-        return nan.copy()
-
+    arrays = _price_columns(bars)
     partial = bool(n and "partial" in bars and bool(bars["partial"].iloc[-1]))
     return Series(
         symbol=symbol,
         timeframe=timeframe,
         dates=bars.index.values.astype("datetime64[D]"),
-        open=col("open"), high=col("high"), low=col("low"), close=col("close"),
-        volume=col("volume"), adj_close=col("adj_close"), partial_last=partial,
+        open=arrays["open"], high=arrays["high"], low=arrays["low"], close=arrays["close"],
+        volume=arrays["volume"], adj_close=arrays["adj_close"], partial_last=partial,
     )
+
+
+def _price_columns(bars: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The price/volume columns as contiguous float64 arrays (all NaN when absent).
+
+    A frame of only these columns converts in one ``to_numpy`` call (one block, ~50x
+    cheaper than six column conversions); anything else goes column by column.
+    """
+    n = len(bars)
+    names = [str(c) for c in bars.columns]
+    if names and set(names) <= set(_COLUMNS) and len(set(names)) == len(names):
+        block = np.ascontiguousarray(bars.to_numpy(dtype=np.float64, na_value=np.nan).T)
+        got = dict(zip(names, block, strict=True))
+    else:
+        got = {name: np.ascontiguousarray(bars[name].to_numpy(dtype=np.float64,
+                                                              na_value=np.nan))
+               for name in _COLUMNS if name in bars}
+    nan = np.full(n, np.nan)
+    return {name: got[name] if name in got else nan.copy() for name in _COLUMNS}
 
 
 def resample_series(d: Series, timeframe: str, asof: str | np.datetime64 | None = None) -> Series:
