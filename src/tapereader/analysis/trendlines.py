@@ -105,8 +105,11 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
     major = np.unique(sw.scale)
     major_scale = major[1] if len(major) > 1 else major[0]
     out: list[Finding] = []
+    f = np.log if scale == "log" else (lambda x: x)
+    prices = (f(s.low), f(s.high), f(s.close))
+    tol = atr / s.close if scale == "log" else atr
     for direction in ("up", "down"):
-        sp = _space(s, sw, atr, direction, scale, major_scale, min_p1, p, keep)
+        sp = _space(s, sw, prices, tol, direction, major_scale, min_p1, p, keep)
         if sp is None:
             continue
         chosen = _select(sp, n - 1, spw, p, recent)
@@ -125,15 +128,12 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
     return out
 
 
-def _space(s: Series, sw: Swings, atr: np.ndarray, direction: str, scale: str,
+def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str,
            major_scale: float, min_p1: int, p: LineParams, keep: int) -> _Space | None:
+    """``prices`` are (low, high, close) on the line's scale; down lines mirror them."""
     up = direction == "up"
-    f = np.log if scale == "log" else (lambda x: x)
-    sgn = 1.0 if up else -1.0
-    lo = sgn * f(s.low if up else s.high)
-    hi = sgn * f(s.high if up else s.low)
-    cl = sgn * f(s.close)
-    tol = atr / s.close if scale == "log" else atr
+    fl, fh, fc = prices
+    lo, hi, cl = (fl, fh, fc) if up else (-fh, -fl, -fc)
     m = sw.kind == (-1 if up else 1)
     aidx, aconf = sw.idx[m], sw.confirm[m]
     first_ok = (sw.scale[m] >= major_scale) & (aidx >= min_p1)
@@ -207,6 +207,14 @@ def _anchors(sp: _Space, j: int, k: int, touch_atr: float) -> list[int]:
     return i[np.abs(sp.lo[i] - line) <= touch_atr * sp.tol[i]].tolist()
 
 
+def _max_from(hi: np.ndarray, i: int, k: int) -> float:
+    """``max(hi[i..k])`` skipping NaN (what ``_lines.running_max_back(hi, k)[i]`` gives)."""
+    m = float(hi[i:k + 1].max())
+    if m != m:  # a NaN: the compiled form skips it
+        m = float(_lines.running_max_back(hi, k)[i])
+    return m
+
+
 def _slope_pct_week(sp: _Space, j: int, scale: str, spw: float, k: int) -> float:
     b = sp.slope[j] * (1.0 if sp.direction == "up" else -1.0)
     if scale == "log":
@@ -231,12 +239,13 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     touch, _nt, brk, _bc, _rc, rt_start, _re, nrt = sp.scan
     broken = state != "intact"
     last = brk[j] - 1 if broken else k
-    touches = [int(t) for t in touch[j] if 0 <= t <= last]
+    tj = touch[j]
+    touches = tj[(tj >= 0) & (tj <= last)].tolist()
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
     value = _line_at(sp, j, k, scale)
     close = float(s.close[k])
     dist = lib.pct(close, value)
-    runmax = _lines.running_max_back(sp.hi, k)[sp.p1[j]] - sp.y1[j]
+    runmax = _max_from(sp.hi, int(sp.p1[j]), k) - sp.y1[j]
     fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(sp.y1[j]) * 100
     figures = {
         "direction": sp.direction, "scale": scale,
@@ -255,7 +264,8 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     name = _name(s, sp, j)
     if broken:
         figures["line_value_at_break"] = lib.r2(_line_at(sp, j, int(brk[j]), scale))
-        starts = [int(x) for x in rt_start[j, :min(nrt[j], _CAP)] if 0 <= x <= k]
+        rs = rt_start[j, :min(nrt[j], _CAP)]
+        starts = rs[(rs >= 0) & (rs <= k)].tolist()
         figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
     side = "above" if dist >= 0 else "below"
     right_side = (dist >= 0) == (sp.direction == "up")
