@@ -56,6 +56,7 @@ class LineParams:
     top: int = 3
     same_slope: float = 0.25      # lines this close in slope that share an anchor (or lie
                                   # within an ATR of each other) are one line
+    same_line_atr: float = 0.5    # events on one bar whose lines are this close: one event
 
     def span_bars(self, timeframe: str) -> int:
         weeks = self.max_span_weeks
@@ -120,12 +121,27 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
         bars = set(known[(brk_conf >= 0) & (known >= n - recent)].tolist())
         bars.update(rt_start[rt_start >= n - recent].tolist())
         for k in sorted(bars):
+            events: list[Finding] = []
             for j, sc in _select(sp, k, spw, p, recent):
                 if brk_conf[j] >= 0 and known[j] == k:
-                    out.append(_break_event(s, sp, j, k, sc, scale))
+                    events.append(_break_event(s, sp, j, k, sc, scale))
                 if (rt_start[j] == k).any():
-                    out.append(_retest_event(s, sp, j, k, sc, scale))
+                    events.append(_retest_event(s, sp, j, k, sc, scale))
+            out += _distinct(events, float(atr[k]) * p.same_line_atr)
     return out
+
+
+def _distinct(events: list[Finding], tol: float) -> list[Finding]:
+    """One event per line: events of one kind on one bar whose lines pass within ``tol``
+    (ATR units, in price) of each other are the same line drawn through other anchors, and
+    only the best-ranked is kept (``_select`` ranks them)."""
+    kept: list[Finding] = []
+    for e in sorted(events, key=lambda f: -f.score):
+        v = e.figures["line_value"]
+        if not any(k.kind == e.kind and k.date == e.date and abs(k.figures["line_value"] - v)
+                   <= tol for k in kept):
+            kept.append(e)
+    return [e for e in events if any(e is k for k in kept)]
 
 
 def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str,
