@@ -132,3 +132,20 @@ def test_no_look_ahead(real_series, symbol, timeframe, asof):
         last = s.iso(n - 1)
         assert all(f.known_at <= last for f in find_trendlines(s.head(n)))
     assert sorted(full, key=sort_key) == sorted(find_trendlines(s), key=sort_key)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("symbol", ["BBY", "AAPL", "XOM"])
+def test_one_event_per_line_per_bar(market_dir, symbol):
+    """The same line through other anchors must not be reported as a second break (BBY
+    broke one downtrend line on 2013-07-01 and used to be told so three times)."""
+    from collections import Counter
+
+    from tapereader.data.readers import read_bars
+    from tapereader.engine import analyze_symbol
+
+    bars, _ = read_bars(market_dir / "universe" / f"{symbol}.csv")
+    events = [f for f in analyze_symbol(bars, symbol, "2013-07-08")
+              if f.kind in ("trendline_break", "trendline_retest")]
+    same = Counter((f.kind, f.timeframe, f.date, f.figures["line_value"]) for f in events)
+    assert all(n == 1 for n in same.values()), same.most_common(3)
