@@ -246,9 +246,51 @@ def validate_frame(
     rows.fail(~session, "not an XNYS session",
               lambda i: idx[i].day_name() if idx[i].day_of_week >= 5 else "exchange holiday")
 
+    return _bars(dates, values, source)
+
+
+def _bars(dates: np.ndarray, values: dict[str, np.ndarray],
+          source: str) -> tuple[Bars, list[DataWarning]]:
+    """Bars (one float64 block) and their warnings from validated arrays."""
+    idx = pd.DatetimeIndex(dates, name="date")
     names = [k for k in COLUMNS if k in values]
     bars = pd.DataFrame(np.column_stack([values[k] for k in names]), index=idx, columns=names)
-    return bars, _warnings(bars, source)
+    return bars, _warnings(bars, source, values)
+
+
+def bars_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
+                  source: str) -> tuple[Bars, list[DataWarning]] | None:
+    """Bars and warnings when parsed arrays pass every rule of :func:`validate_frame`, else None.
+
+    The happy path for fast readers: a few whole-array checks instead of the per-rule
+    error search. None means "something is wrong (or unusual)": the caller then runs
+    :func:`validate_frame`, which finds and names the first broken rule.
+
+    ``dates``: datetime64[ns] (all present); ``values``: float64 arrays by canonical
+    column (``open, high, low, close`` required), NaN where a cell was empty.
+    """
+    ns = dates.view("int64")
+    if len(ns) == 0 or any(k not in values for k in PRICE_COLUMNS):
+        return None
+    o, h, lo, c = (values[k] for k in PRICE_COLUMNS)
+    with np.errstate(invalid="ignore"):
+        if not ((o > 0).all() and (h > 0).all() and (lo > 0).all() and (c > 0).all()):
+            return None  # also catches NaN (missing) prices
+        if "adj_close" in values and (values["adj_close"] <= 0).any():
+            return None
+        if "volume" in values and (values["volume"] < 0).any():
+            return None
+    if any(np.isinf(v).any() for v in values.values()):
+        return None
+    if (h < np.maximum(o, c) * (1 - _REL_TOL)).any():
+        return None
+    if (lo > np.minimum(o, c) * (1 + _REL_TOL)).any():
+        return None
+    if len(ns) > 1 and not (np.diff(ns) > 0).all():
+        return None
+    if not (xcal.in_range(dates[[0, -1]]).all() and xcal.is_session(dates).all()):
+        return None
+    return _bars(dates, values, source)
 
 
 def _na_mask(col: pd.Series) -> np.ndarray:
@@ -264,12 +306,12 @@ def _dates_text(idx: pd.DatetimeIndex) -> str:
 
 
 def _summarise(found: list[DataWarning], total: int, source: str, what: str,
-               first: pd.DatetimeIndex) -> list[DataWarning]:
+               idx: pd.DatetimeIndex, first: np.ndarray) -> list[DataWarning]:
     if total <= SHOWN:
         return found
     return [*found[:SHOWN], DataWarning(
         source, "file", f"{total} {what} in all ({total - SHOWN} more not listed; "
-                        f"first: {_dates_text(first[:SHOWN])})")]
+                        f"first: {_dates_text(idx[first[:SHOWN]])})")]
 
 
 def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
@@ -277,35 +319,43 @@ def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
     return _warnings(bars, source)
 
 
-def _warnings(bars: Bars, source: str) -> list[DataWarning]:
+def _warnings(bars: Bars, source: str,
+              values: dict[str, np.ndarray] | None = None) -> list[DataWarning]:
+    """``values``: the bars' columns as arrays when the caller has them (saves lookups)."""
     out: list[DataWarning] = []
     idx = bars.index
-    close = bars["close"].to_numpy()
+    if values is None:
+        values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
+    close = values["close"]
     if len(close) > 1:
         move = close[1:] / close[:-1] - 1.0
         big = np.flatnonzero(np.abs(move) > BIG_MOVE)
-        found = [
-            DataWarning(source, f"date {idx[i + 1].date()}",
-                        f"close moved {move[i]:+.1%} in one session (from {_fmt(close[i])} on "
-                        f"{idx[i].date()} to {_fmt(close[i + 1])}): missing split adjustment?")
-            for i in big[:SHOWN]
-        ]
-        out += _summarise(found, len(big), source, "one-session moves over 40%", idx[big + 1])
+        if len(big):
+            found = [
+                DataWarning(source, f"date {idx[i + 1].date()}",
+                            f"close moved {move[i]:+.1%} in one session (from {_fmt(close[i])} "
+                            f"on {idx[i].date()} to {_fmt(close[i + 1])}): "
+                            f"missing split adjustment?")
+                for i in big[:SHOWN]
+            ]
+            out += _summarise(found, len(big), source, "one-session moves over 40%", idx,
+                              big + 1)
 
         ns = idx.as_unit("ns").to_numpy()
         missing = np.diff(xcal.session_ordinals(ns)) - 1
         inside = xcal.in_range(ns)
         missing[~(inside[1:] & inside[:-1])] = 0
         gaps = np.flatnonzero(missing > MAX_GAP)
-        found = [
-            DataWarning(source, f"dates {idx[i].date()}..{idx[i + 1].date()}",
-                        f"gap of {int(missing[i])} missing sessions")
-            for i in gaps[:SHOWN]
-        ]
-        out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions",
-                          idx[gaps])
-    if "volume" in bars:
-        zero = np.flatnonzero(bars["volume"].to_numpy() == 0)
+        if len(gaps):
+            found = [
+                DataWarning(source, f"dates {idx[i].date()}..{idx[i + 1].date()}",
+                            f"gap of {int(missing[i])} missing sessions")
+                for i in gaps[:SHOWN]
+            ]
+            out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions", idx,
+                              gaps)
+    if "volume" in values:
+        zero = np.flatnonzero(values["volume"] == 0)
         if len(zero):
             more = "" if len(zero) <= SHOWN else ", ..."
             out.append(DataWarning(
