@@ -44,18 +44,30 @@ def _month_days(y: int, m: int) -> int:
 
 
 @numba.njit(cache=True)
-def _parse(buf, start, roles, nvals, pow10):
-    """Parse data lines from ``buf[start:]``.
+def _digits(buf, p, n, width):
+    """Value of ``width`` ASCII digits at ``buf[p:]``, or -1."""
+    if p + width > n:
+        return -1
+    v = 0
+    for k in range(p, p + width):
+        c = np.int64(buf[k]) - 48
+        if c < 0 or c > 9:
+            return -1
+        v = v * 10 + c
+    return v
+
+
+@numba.njit(cache=True)
+def _parse(buf, start, roles, nvals, maxrows, pow10):
+    """Parse data lines from ``buf[start:]`` (at most ``maxrows``).
 
     roles[j]: -1 skip field j, 0 the date, k >= 1 the value column k - 1. Returns
     (status, rows, days[rows], values[nvals, rows]); status != 0 means "not plain".
+    Each field is read in one pass and must end at the expected separator: a comma,
+    or for the last field a newline, ``\r\n`` or the end of the data.
     """
     n = len(buf)
     ncols = len(roles)
-    maxrows = 1
-    for i in range(start, n):
-        if buf[i] == 10:
-            maxrows += 1
     days = np.empty(maxrows, dtype=np.int64)
     vals = np.empty((nvals, maxrows), dtype=np.float64)
     row = 0
@@ -68,84 +80,71 @@ def _parse(buf, start, roles, nvals, pow10):
         if buf[p] == 13 and p + 1 < n and buf[p + 1] == 10:
             p += 2
             continue
+        if row == maxrows:
+            return _FALLBACK, 0, days, vals
         for j in range(ncols):
-            q = p
-            while q < n and buf[q] != 44 and buf[q] != 10 and buf[q] != 13:
-                q += 1
-            # q: end of field; check the separator is the expected one
-            last = j == ncols - 1
-            if q < n:
-                c = buf[q]
-                if last:
-                    if c == 44:
-                        return _FALLBACK, 0, days, vals
-                    if c == 13 and (q + 1 >= n or buf[q + 1] != 10):
-                        return _FALLBACK, 0, days, vals
-                elif c != 44:
-                    return _FALLBACK, 0, days, vals
-            elif not last:
-                return _FALLBACK, 0, days, vals
             role = roles[j]
+            q = p
             if role == 0:
-                if q - p != 10 or buf[p + 4] != 45 or buf[p + 7] != 45:
-                    return _FALLBACK, 0, days, vals
-                y = 0
-                for k in range(4):
-                    c = buf[p + k] - 48
-                    if c < 0 or c > 9:
-                        return _FALLBACK, 0, days, vals
-                    y = y * 10 + c
-                m = 0
-                for k in range(5, 7):
-                    c = buf[p + k] - 48
-                    if c < 0 or c > 9:
-                        return _FALLBACK, 0, days, vals
-                    m = m * 10 + c
-                d = 0
-                for k in range(8, 10):
-                    c = buf[p + k] - 48
-                    if c < 0 or c > 9:
-                        return _FALLBACK, 0, days, vals
-                    d = d * 10 + c
-                if m < 1 or m > 12 or d < 1 or d > _month_days(y, m):
+                y = _digits(buf, p, n, 4)
+                m = _digits(buf, p + 5, n, 2)
+                d = _digits(buf, p + 8, n, 2)
+                if (y < 0 or m < 1 or m > 12 or d < 1 or buf[p + 4] != 45
+                        or buf[p + 7] != 45 or d > _month_days(y, m)):
                     return _FALLBACK, 0, days, vals
                 days[row] = _days_from_civil(y, m, d)
+                q = p + 10
             elif role > 0:
-                if q == p:
-                    vals[role - 1, row] = np.nan
-                else:
-                    k = p
-                    neg = buf[k] == 45
-                    if neg:
-                        k += 1
-                    mant = 0
-                    ndig = 0
-                    while k < q and 48 <= buf[k] <= 57:
-                        mant = mant * 10 + (buf[k] - 48)
-                        ndig += 1
-                        k += 1
-                        if mant >= _MAX_MANTISSA:
-                            return _FALLBACK, 0, days, vals
-                    if ndig == 0:
+                neg = q < n and buf[q] == 45
+                if neg:
+                    q += 1
+                mant = np.int64(0)
+                ndig = 0
+                frac = 0
+                while q < n:
+                    c = np.int64(buf[q]) - 48
+                    if c < 0 or c > 9:
+                        break
+                    mant = mant * 10 + c
+                    ndig += 1
+                    q += 1
+                if q < n and buf[q] == 46:
+                    q += 1
+                    while q < n:
+                        c = np.int64(buf[q]) - 48
+                        if c < 0 or c > 9:
+                            break
+                        mant = mant * 10 + c
+                        frac += 1
+                        q += 1
+                    if frac == 0:
                         return _FALLBACK, 0, days, vals
-                    frac = 0
-                    if k < q and buf[k] == 46:
-                        k += 1
-                        while k < q and 48 <= buf[k] <= 57:
-                            mant = mant * 10 + (buf[k] - 48)
-                            frac += 1
-                            k += 1
-                            if mant >= _MAX_MANTISSA or frac > 22:
-                                return _FALLBACK, 0, days, vals
-                        if frac == 0:
-                            return _FALLBACK, 0, days, vals
-                    if k != q:
+                if ndig == 0:
+                    if frac or neg:
+                        return _FALLBACK, 0, days, vals
+                    vals[role - 1, row] = np.nan  # empty cell
+                else:
+                    # exact only below 2**53 with an exact power of ten (19+ digits may wrap)
+                    if ndig + frac > 18 or mant >= _MAX_MANTISSA or frac > 22:
                         return _FALLBACK, 0, days, vals
                     v = float(mant) / pow10[frac]
                     vals[role - 1, row] = -v if neg else v
-            p = q + 1
-            if last and q < n and buf[q] == 13:
+            else:
+                while q < n and buf[q] != 44 and buf[q] != 10 and buf[q] != 13:
+                    q += 1
+            # the field must end at its separator
+            if j < ncols - 1:
+                if q >= n or buf[q] != 44:
+                    return _FALLBACK, 0, days, vals
+                p = q + 1
+            elif q >= n:
+                p = n
+            elif buf[q] == 10:
+                p = q + 1
+            elif buf[q] == 13 and q + 1 < n and buf[q + 1] == 10:
                 p = q + 2
+            else:
+                return _FALLBACK, 0, days, vals
         row += 1
     return _OK, row, days, vals
 
@@ -166,7 +165,8 @@ def parse_plain_csv(data: bytes, columns: list[str | None]) -> tuple[np.ndarray,
     named = [c for c in columns if c is not None and c != "date"]
     roles = np.array([-1 if c is None else 0 if c == "date" else named.index(c) + 1
                       for c in columns], dtype=np.int64)
-    status, rows, days, vals = _parse(buf, nl + 1, roles, len(named), _POW10)
+    maxrows = int(np.count_nonzero(buf[nl + 1:] == 10)) + 1
+    status, rows, days, vals = _parse(buf, nl + 1, roles, len(named), maxrows, _POW10)
     if status != _OK or rows == 0:
         return None
     days = days[:rows]
