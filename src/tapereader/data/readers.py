@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .bars import Bars
 from .errors import DataError, DataWarning
@@ -46,7 +48,8 @@ def read_bars(path: Path | str) -> tuple[Bars, list[DataWarning]]:
     if not path.is_file():
         raise DataError(src, "file not found")
     if suffix == ".parquet":
-        return validate_frame(_read_parquet(path), src)
+        fast = _read_plain_parquet(path, src)
+        return fast if fast is not None else validate_frame(_read_parquet(path), src)
     fast = _read_plain_csv(path, src)
     return fast if fast is not None else _read_any_csv(path, src)
 
@@ -119,6 +122,54 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(src, "not UTF-8 text", f"byte {err.start}") from None
     except OSError as err:
         raise DataError(src, f"cannot read file: {_one_line(err)}") from None
+
+
+_NS_DAYS = 100_000  # |days from 1970| that datetime64[ns] holds with room to spare
+
+
+def _read_plain_parquet(path: Path, src: str) -> tuple[Bars, list[DataWarning]] | None:
+    """The fast path for parquet: Arrow columns straight to arrays, without pandas.
+
+    Accepts a naive timestamp or date32 ``date`` column (midnights, no nulls) and float or
+    integer value columns (nulls only in float ones); anything else, or any rule broken,
+    returns None and the general path (pandas + validate_frame) reads and names it.
+    """
+    try:
+        with pq.ParquetFile(path) as f:
+            table = f.read(use_threads=False)
+    except Exception:  # the general path reports it
+        return None
+    names = table.column_names
+    canon = [canonical_name(n) for n in names]
+    known = [c for c in canon if c is not None]
+    if (len(set(names)) < len(names) or len(set(known)) < len(known)
+            or any(c not in known for c in REQUIRED) or table.num_rows == 0):
+        return None
+    dates = None
+    values: dict[str, np.ndarray] = {}
+    for name, col in zip(canon, table.columns, strict=True):
+        if name is None:
+            continue
+        t = col.type
+        if name == "date":
+            if col.null_count or not (pa.types.is_date32(t) or (
+                    pa.types.is_timestamp(t) and t.tz is None)):
+                return None
+            raw = col.to_numpy()
+            days = raw.astype("datetime64[D]")
+            if (days != raw).any():  # a time of day: the general path keeps only the date
+                return None
+            ints = days.view("int64")
+            if ints.min() < -_NS_DAYS or ints.max() > _NS_DAYS:
+                return None
+            dates = days.astype("datetime64[ns]")
+        elif pa.types.is_floating(t) and t.bit_width >= 32:
+            values[name] = col.to_numpy().astype(np.float64, copy=False)
+        elif pa.types.is_integer(t) and not col.null_count:
+            values[name] = col.to_numpy().astype(np.float64)
+        else:
+            return None
+    return bars_if_valid(dates, values, src)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
