@@ -154,3 +154,14 @@ def test_dates_match_numpy(days):
     assert parsed is not None
     want = np.array([d.isoformat() for d in days], dtype="datetime64[ns]")
     np.testing.assert_array_equal(parsed[0], want)
+
+
+@pytest.mark.parametrize("note", [b"\xff", b"caf\xc3\xa9", b"a\x00b", b"a\tb"])
+def test_odd_bytes_in_a_skipped_column_fall_back(tmp_path, note):
+    """Not UTF-8 is an error on the general path; other odd bytes are left to pandas."""
+    body = b"\n".join(b.encode() + b"," + note for b in BODY)
+    data = (HEADER + ",note\n").encode() + body + b"\n"
+    assert parse_plain_csv(data, [*CANON, None]) is None
+    path = tmp_path / "X.csv"
+    path.write_bytes(data)
+    assert_same_as_general(path)

@@ -129,8 +129,10 @@ def _parse(buf, start, roles, nvals, maxrows, pow10):
                         return _FALLBACK, 0, days, vals
                     v = float(mant) / pow10[frac]
                     vals[role - 1, row] = -v if neg else v
-            else:
+            else:  # a skipped column: printable ASCII only (pandas decodes and may trip)
                 while q < n and buf[q] != 44 and buf[q] != 10 and buf[q] != 13:
+                    if buf[q] < 32 or buf[q] > 126:
+                        return _FALLBACK, 0, days, vals
                     q += 1
             # the field must end at its separator
             if j < ncols - 1:
