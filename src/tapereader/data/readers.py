@@ -5,6 +5,12 @@ Volume``; Stooq ``Date,Open,High,Low,Close,Volume``, its Polish headers and its 
 ``<DATE>,<OPEN>,...`` files; lower-case ``date,open,high,low,close,adj_close,volume``).
 Everything goes through :func:`~tapereader.data.validate.validate_frame`, so a bad file
 gives one line naming the file, the row, the line, the date and the rule broken.
+
+Speed (universe scans): plain files take a fast path (CSV: one numba pass over the bytes,
+:mod:`~tapereader.data.fastcsv`; parquet: Arrow columns straight to arrays) and a
+whole-array check (:func:`~tapereader.data.validate.bars_if_valid`), ~0.7 ms for a
+2,900-row CSV. Anything unusual or invalid falls back to the general pandas path, which
+gives the same Bars and names every error.
 """
 
 from __future__ import annotations

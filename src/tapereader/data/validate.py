@@ -6,6 +6,9 @@ the rule broken; only the first offending row of the first broken rule is named,
 count of how many rows break it. Suspicious but legal data (a 40% day, a long gap of
 sessions, zero volume) comes back as :class:`DataWarning`, aggregated so that a file never
 produces more than a handful. All checks are vectorised (a 3000-row file takes ~1 ms).
+Readers with a fast parser hand their arrays to :func:`bars_if_valid` instead: every rule
+in one numba pass (~20 us); only when it refuses does :func:`validate_frame` run, so the
+messages come from one place.
 """
 
 from __future__ import annotations
