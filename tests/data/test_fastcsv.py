@@ -165,3 +165,24 @@ def test_odd_bytes_in_a_skipped_column_fall_back(tmp_path, note):
     path = tmp_path / "X.csv"
     path.write_bytes(data)
     assert_same_as_general(path)
+
+
+CELLS = ["", "0", "-1", "1e3", "abc", "null", " 5", "12.5", "10.", "007", "2013-07-04",
+         "2013-07-06", "2013-07-02", "20130703", "1,5", '"7"', "11.0000000001", "\t"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(BODY) - 1), st.integers(0, 6),
+                          st.sampled_from(CELLS)), max_size=3),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_mutated_files_read_as_on_the_general_path(tmp_path_factory, edits, end, blank):
+    """Whatever the fast path accepts or refuses, read_bars gives the general path's answer."""
+    lines = [b.split(",") for b in BODY]
+    for row, col, cell in edits:
+        lines[row][col] = cell
+    body = [",".join(f) for f in lines]
+    if blank:
+        body.insert(2, "")
+    path = tmp_path_factory.mktemp("mut") / "X.csv"
+    path.write_bytes((end.join([HEADER, *body]) + end).encode())
+    assert_same_as_general(path)
