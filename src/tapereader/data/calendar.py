@@ -4,15 +4,28 @@ The calendar is built once per process from 1885 (``get_calendar``'s default sta
 20 years back, which would reject 1993 SPY data) to one year after today. Dates outside
 that range are not sessions as far as this module knows: ``is_session`` says False and
 ``in_range`` lets callers tell "outside the calendar" apart from "a holiday".
+
+The session table that the vectorised helpers use is also kept on disk (``.npy`` in the
+user cache directory, keyed by the exchange_calendars version and the day it was built):
+importing exchange_calendars and building the calendar costs about 0.9 s, which every
+process (each scan worker, each CLI call) would otherwise pay. A stale, unreadable or
+unwritable cache is simply rebuilt from exchange_calendars.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import exchange_calendars as xcals
 
 CALENDAR = "XNYS"
 START = "1885-01-01"
@@ -20,26 +33,72 @@ START = "1885-01-01"
 DateLike = pd.Timestamp | str | np.datetime64
 
 
+CACHE_ENV = "TAPEREADER_CACHE"
+CACHE_DAYS = 30  # rebuild the disk cache this often (the calendar reaches a year ahead)
+
+
 @lru_cache(maxsize=1)
 def xnys() -> xcals.ExchangeCalendar:
     """The XNYS calendar from 1885 (cached: building it takes ~0.3 s)."""
+    import exchange_calendars as xcals
+
     return xcals.get_calendar(CALENDAR, start=START)
+
+
+def _cache_file() -> Path:
+    base = os.environ.get(CACHE_ENV)
+    if base is None:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("tapereader")
+    version = metadata.version("exchange_calendars")
+    return Path(base) / f"{CALENDAR}-{START}-xcals{version}-sessions.npy"
+
+
+def _load_cached(path: Path) -> np.ndarray | None:
+    try:
+        built = dt.date.fromtimestamp(path.stat().st_mtime)
+        if (dt.date.today() - built).days > CACHE_DAYS:
+            return None
+        ns = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    ok = ns.dtype == np.int64 and ns.ndim == 1 and len(ns) > 1 and bool((np.diff(ns) > 0).all())
+    return ns if ok else None
+
+
+def _store_cached(path: Path, ns: np.ndarray) -> None:
+    """Write atomically; a cache that cannot be written is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.save(fh, ns, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=1)
 def _session_ns() -> np.ndarray:
-    """All sessions as sorted int64 nanoseconds (for searchsorted)."""
-    return xnys().sessions.asi8.copy()
+    """All sessions as sorted int64 nanoseconds (for searchsorted), from the disk cache
+    when it is fresh, else from exchange_calendars (and then cached)."""
+    path = _cache_file()
+    ns = _load_cached(path)
+    if ns is None:
+        ns = xnys().sessions.asi8.copy()
+        _store_cached(path, ns)
+    return ns
 
 
 def first_session() -> pd.Timestamp:
     """Earliest session the calendar knows."""
-    return xnys().first_session
+    return pd.Timestamp(_session_ns()[0])
 
 
 def last_session() -> pd.Timestamp:
     """Latest session the calendar knows (about a year after today)."""
-    return xnys().last_session
+    return pd.Timestamp(_session_ns()[-1])
 
 
 def _as_ns(dates) -> np.ndarray:

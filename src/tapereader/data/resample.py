@@ -9,7 +9,6 @@ integer arithmetic on dates (no pandas groupby): ~1 ms for 20 years of daily bar
 
 from __future__ import annotations
 
-import exchange_calendars as xcals
 import numba
 import numpy as np
 import pandas as pd
@@ -21,7 +20,7 @@ CALENDAR = xcal.CALENDAR
 RULES = {"weekly": "W-FRI", "monthly": "M"}
 
 
-def calendar() -> xcals.ExchangeCalendar:
+def calendar():  # -> exchange_calendars.ExchangeCalendar (imported lazily)
     """The XNYS calendar from 1885 (cached; see :mod:`tapereader.data.calendar`)."""
     return xcal.xnys()
 
