@@ -102,3 +102,22 @@ def test_fetch_from_local_stooq_server(tmp_path):
 
     with Store(db) as store:
         assert store.symbols() == ["SPY"] and store.last_date("SPY").isoformat() == "2013-07-12"
+
+
+@pytest.mark.realdata
+def test_asof_before_the_data_is_one_line(market_dir):
+    r = run("findings", "--asof", "1980-01-01", "--symbols", "SPY", data=market_dir)
+    assert r.returncode == 1 and "no bars on or before 1980-01-01" in r.stderr
+    r = run("findings", "--asof", "1995-01-03", "--symbols", "SPY,TLT", "--format", "json",
+            data=market_dir)
+    assert r.returncode == 0, r.stderr
+    assert "skipped TLT" in r.stderr and "its data starts 2002-07-30" in r.stderr
+    assert json.loads(r.stdout)["symbols"] == ["SPY"]
+
+
+def test_unwritable_report_folder_is_one_line(market_dir, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = run("report", "--asof", "2013-07-08", "--out", str(blocker / "out"), data=market_dir)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert str(blocker) in r.stderr

@@ -239,6 +239,10 @@ def main() -> None:
     except TapereaderError as e:
         err.print(f"[red]error:[/] {e}", soft_wrap=True)
         sys.exit(1)
+    except OSError as e:  # a folder that cannot be written, a file that vanished...
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        err.print(f"[red]error:[/] {e.strerror or e}{where}", soft_wrap=True)
+        sys.exit(1)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except typer.Abort:

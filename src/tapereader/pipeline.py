@@ -41,6 +41,16 @@ def load_and_analyze(folder: Path, asof: str | None, watchlist: Watchlist,
         first = next(iter(res.errors.values()))
         raise DataError(str(folder), f"no readable symbol files (first problem: {first})")
     bars = {s: res.bars[s] for s in syms if s in res.bars}
+    errors: dict[str, DataError] = dict(res.errors)
+    if asof is not None:
+        at = pd.Timestamp(asof)
+        for s in [s for s, b in bars.items() if not len(b) or b.index[0] > at]:
+            first = bars.pop(s).index[0].date() if len(res.bars[s]) else None
+            errors[s] = DataError(s, f"no bars on or before {asof}"
+                                  + (f" (its data starts {first})" if first else ""))
+        if not bars:
+            raise DataError(str(folder), f"no bars on or before {asof} for "
+                            f"{', '.join(syms[:5])}{' ...' if len(syms) > 5 else ''}")
     found = analyze(bars, asof, watchlist)
     doc = findings_document(found, bars, asof)
-    return Run(bars, found, doc, dict(res.errors))
+    return Run(bars, found, doc, errors)
