@@ -102,6 +102,15 @@ def test_fetch_from_local_stooq_server(tmp_path):
 
     with Store(db) as store:
         assert store.symbols() == ["SPY"] and store.last_date("SPY").isoformat() == "2013-07-12"
+    # what was fetched is what findings reads with --db
+    r = run("findings", "--db", str(db), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["symbols"] == ["SPY"] and doc["data_through"] == "2013-07-12"
+    one = [f for f in doc["findings"] if f["kind"] == "change" and f["figures"]["sessions"] == 1]
+    assert one and one[0]["figures"]["start_date"] == "2013-07-11"
+    r = run("findings", "--db", str(tmp_path / "none.duckdb"))
+    assert r.returncode == 1 and "no such store" in r.stderr
 
 
 @pytest.mark.realdata

@@ -28,6 +28,8 @@ DataOpt = Annotated[Path | None, typer.Option(
 AsofOpt = Annotated[str | None, typer.Option("--asof", help="Read the charts as of this date "
                                               "(YYYY-MM-DD); later bars are ignored.")]
 WatchOpt = Annotated[Path | None, typer.Option("--watchlist", help="Watchlist TOML file.")]
+StoreOpt = Annotated[Path | None, typer.Option(
+    "--db", help="Read bars from this DuckDB store (filled by `fetch`) instead of --data.")]
 
 
 class Fmt(StrEnum):
@@ -124,13 +126,14 @@ def findings(
                                                       "(repeat or comma-separate).")] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="json or table.")] = Fmt.table,
     watchlist: WatchOpt = None,
+    db: StoreOpt = None,
 ) -> None:
     """What a chartist would write about: trend lines, zones, records, moves, leaders, analogs."""
     from .pipeline import load_and_analyze
 
     wl = _watchlist(watchlist)
     syms = [s.strip().upper() for x in (symbols or []) for s in x.split(",") if s.strip()] or None
-    run = load_and_analyze(_data_dir(data), _asof(asof), wl, syms)
+    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, syms, db)
     _warn_errors(run.errors)
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(run.document, indent=2) + "\n")
@@ -156,13 +159,14 @@ def report(
     watchlist: WatchOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
     open_: Annotated[bool, typer.Option("--open", help="Open index.html when done.")] = False,
+    db: StoreOpt = None,
 ) -> None:
     """Write the daily note: index.html, note.md, note.txt, findings.json and the charts."""
     from .pipeline import load_and_analyze
     from .report import write_report
 
     wl = _watchlist(watchlist)
-    run = load_and_analyze(_data_dir(data), _asof(asof), wl, None)
+    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, None, db)
     _warn_errors(run.errors)
     res = write_report(run.bars, run.findings, run.document, wl, run.document["asof"], out_dir)
     out.print(f"[bold]{res.headline}[/]")

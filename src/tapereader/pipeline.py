@@ -27,16 +27,45 @@ def choose_symbols(available: list[str], watchlist: Watchlist) -> list[str]:
     return known + sorted(s for s in available if s not in watchlist)
 
 
-def load_and_analyze(folder: Path, asof: str | None, watchlist: Watchlist,
-                     symbols: list[str] | None) -> Run:
-    """Read the symbols' files (bad files reported, not fatal) and analyze as of ``asof``."""
+@dataclass
+class _Read:
+    bars: dict[str, pd.DataFrame]
+    errors: dict[str, DataError]
+
+
+def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist) -> tuple[list, _Read]:
+    """Bars from the DuckDB store that ``tapereader fetch`` fills."""
+    from .data.store import Store
+
+    if not Path(db).exists():
+        raise DataError(str(db), "no such store (fill it with: tapereader fetch SYMBOL... --db)")
+    with Store(db) as store:
+        syms = symbols or choose_symbols(store.symbols(), watchlist)
+        if not syms:
+            raise DataError(str(db), "the store holds no symbols yet (tapereader fetch ...)")
+        got = {s: store.get(s) for s in syms}
+    bars = {s: b for s, b in got.items() if b is not None and len(b)}
+    errors = {s: DataError(str(db), f"no bars stored for {s} (tapereader fetch {s})")
+              for s in syms if s not in bars}
+    return syms, _Read(bars, errors)
+
+
+def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist,
+                     symbols: list[str] | None, db: Path | None = None) -> Run:
+    """Read the symbols' files (bad files reported, not fatal), or their bars from the DuckDB
+    store when ``db`` is given, and analyze as of ``asof``."""
     from .data.readers import list_symbols, read_folder
     from .engine import analyze, findings_document
 
-    syms = symbols or choose_symbols(list_symbols(folder), watchlist)
-    if not syms:
-        raise DataError(str(folder), "no SYMBOL.csv or SYMBOL.parquet files in this folder")
-    res = read_folder(folder, syms)
+    if db is not None:
+        syms, res = _read_store(db, symbols, watchlist)
+        folder = Path(db)
+    else:
+        assert folder is not None
+        syms = symbols or choose_symbols(list_symbols(folder), watchlist)
+        if not syms:
+            raise DataError(str(folder), "no SYMBOL.csv or SYMBOL.parquet files in this folder")
+        res = read_folder(folder, syms)
     if not res.bars:
         first = next(iter(res.errors.values()))
         raise DataError(str(folder), f"no readable symbol files (first problem: {first})")
