@@ -255,3 +255,110 @@ def rank_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim
             cs[m] = np.round(score[j], 6)
             m += 1
     return chosen[:m], cs[:m]
+
+
+@numba.njit(cache=True)
+def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_scale, min_p1,
+                min_gap, touch_tol, valid_tol, pierce_tol, break_tol, break_n, retest_tol,
+                away_tol, keep_bars, horizon, cap):  # pragma: no cover - compiled
+    """One direction's candidate lines in one call: anchors of kind ``want_kind``, valid
+    pairs at least ``min_gap`` bars apart, their forward scan, and only the lines still
+    worth reporting (not broken before drawable; break or reclaim not older than the
+    window). Returns ``ok`` False when no line can start."""
+    m = 0
+    for q in range(len(sidx)):
+        if skind[q] == want_kind:
+            m += 1
+    aidx = np.empty(m, dtype=np.int64)
+    aconf = np.empty(m, dtype=np.int64)
+    first_ok = np.empty(m, dtype=np.bool_)
+    m = 0
+    anyok = False
+    for q in range(len(sidx)):
+        if skind[q] == want_kind:
+            aidx[m] = sidx[q]
+            aconf[m] = sconf[q]
+            first_ok[m] = sscale[q] >= major_scale and sidx[q] >= min_p1
+            anyok = anyok or first_ok[m]
+            m += 1
+    e1 = np.empty(0, dtype=np.int64)
+    ef = np.empty(0)
+    e2 = np.empty((0, cap), dtype=np.int64)
+    if m < 2 or not anyok:
+        return False, aidx, aconf, e1, e1, e1, ef, ef, e2, e1, e1, e1, e1, e2, e2, e1
+    a, b = valid_pairs(lo, cl, tol, aidx, first_ok, valid_tol, pierce_tol)
+    np_ = 0
+    for q in range(len(a)):
+        if aidx[b[q]] - aidx[a[q]] >= min_gap:
+            np_ += 1
+    p1 = np.empty(np_, dtype=np.int64)
+    p2 = np.empty(np_, dtype=np.int64)
+    conf2 = np.empty(np_, dtype=np.int64)
+    y1 = np.empty(np_)
+    slope = np.empty(np_)
+    np_ = 0
+    for q in range(len(a)):
+        if aidx[b[q]] - aidx[a[q]] >= min_gap:
+            i1 = aidx[a[q]]
+            i2 = aidx[b[q]]
+            p1[np_] = i1
+            p2[np_] = i2
+            conf2[np_] = max(aconf[a[q]], aconf[b[q]])
+            y1[np_] = lo[i1]
+            slope[np_] = (lo[i2] - lo[i1]) / (i2 - i1)
+            np_ += 1
+    touch, ntouch, brk, brk_conf, reclaim, rt_start, rt_end, nrt = scan_lines(
+        lo, hi, cl, tol, p1, y1, slope, p2, touch_tol, valid_tol, break_tol, break_n,
+        retest_tol, away_tol, keep_bars, horizon, cap)
+    keep = np.empty(np_, dtype=np.int64)
+    nk = 0
+    for j in range(np_):
+        ok = brk_conf[j] < 0 or (brk_conf[j] > conf2[j] and brk_conf[j] + keep_bars >= horizon)
+        ok = ok and (reclaim[j] < 0 or reclaim[j] >= horizon)
+        if ok:
+            keep[nk] = j
+            nk += 1
+    keep = keep[:nk]
+    return (True, aidx, aconf, p1[keep], p2[keep], conf2[keep], y1[keep], slope[keep],
+            touch[keep], ntouch[keep], brk[keep], brk_conf[keep], reclaim[keep],
+            rt_start[keep], rt_end[keep], nrt[keep])
+
+
+@numba.njit(cache=True)
+def rank_many(ks, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
+              rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near, top,
+              same_slope):  # pragma: no cover - compiled
+    """``rank_asof`` for each bar of ``ks`` in one call: (chosen, scores, counts), row ``q``
+    holding the first ``counts[q]`` picks as of ``ks[q]``."""
+    nk = len(ks)
+    chosen = np.full((nk, top), -1, dtype=np.int64)
+    scores = np.full((nk, top), np.nan)
+    counts = np.zeros(nk, dtype=np.int64)
+    for q in range(nk):
+        js, sc = rank_asof(ks[q], p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf,
+                           reclaim, rt_start, rt_end, nrt, hi, cl, tol, spw, keep, max_span,
+                           recent, near, top, same_slope)
+        counts[q] = len(js)
+        for c in range(len(js)):
+            chosen[q, c] = js[c]
+            scores[q, c] = sc[c]
+    return chosen, scores, counts
+
+
+@numba.njit(cache=True)
+def anchors(aidx, aconf, lo, tol, p1, y1, slope, end, k, touch_tol):  # pragma: no cover
+    """Swing indices in ``[p1, end]`` confirmed by ``k`` whose price lies within
+    ``touch_tol`` ATR of the line (``aidx`` sorted)."""
+    out = np.empty(len(aidx), dtype=np.int64)
+    m = 0
+    start = np.searchsorted(aidx, p1)
+    for q in range(start, len(aidx)):
+        i = aidx[q]
+        if i > end:
+            break
+        if aconf[q] <= k:
+            line = y1 + slope * (i - p1)
+            if np.abs(lo[i] - line) <= touch_tol * tol[i]:
+                out[m] = i
+                m += 1
+    return out[:m]

@@ -113,33 +113,41 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
         sp = _space(s, sw, prices, tol, direction, major_scale, min_p1, p, keep)
         if sp is None:
             continue
-        chosen = _select(sp, n - 1, spw, p, recent)
-        out += [_state_finding(s, sp, j, sc, scale, spw) for j, sc in chosen]
         # events, each decided with the ranking as of its own bar
-        _t, _n, _b, brk_conf, _r, rt_start, _e, _nr = sp.scan
+        _t, _n, brk, brk_conf, _r, rt_start, _e, _nr = sp.scan
         known = np.maximum(brk_conf, sp.conf2)
         bars = set(known[(brk_conf >= 0) & (known >= n - recent)].tolist())
         bars.update(rt_start[rt_start >= n - recent].tolist())
-        for k in sorted(bars):
-            events: list[Finding] = []
-            for j, sc in _select(sp, k, spw, p, recent):
-                if brk_conf[j] >= 0 and known[j] == k:
-                    events.append(_break_event(s, sp, j, k, sc, scale))
-                if (rt_start[j] == k).any():
-                    events.append(_retest_event(s, sp, j, k, sc, scale))
-            out += _distinct(events, float(atr[k]) * p.same_line_atr)
+        ks = [n - 1, *sorted(bars)]
+        ranked = _select_many(sp, ks, spw, p, recent)
+        out += [_state_finding(s, sp, j, sc, scale, spw) for j, sc in ranked[0]]
+        known_l = known.tolist()
+        brk_l = brk.tolist()
+        bc_l = brk_conf.tolist()
+        for k, chosen in zip(ks[1:], ranked[1:], strict=True):
+            cands: list[tuple[str, int, float, str, float]] = []
+            for j, sc in chosen:
+                if bc_l[j] >= 0 and known_l[j] == k:
+                    b = brk_l[j]
+                    cands.append(("b", j, sc, s.iso(b), lib.r2(_line_at(sp, j, b, scale))))
+                if k in rt_start[j].tolist():
+                    cands.append(("r", j, sc, s.iso(k), lib.r2(_line_at(sp, j, k, scale))))
+            for kind, j, sc, _d, _v in _distinct(cands, float(atr[k]) * p.same_line_atr):
+                if kind == "b":
+                    out.append(_break_event(s, sp, j, k, sc, scale))
+                else:
+                    out.append(_retest_event(s, sp, j, k, sc, scale))
     return out
 
 
-def _distinct(events: list[Finding], tol: float) -> list[Finding]:
-    """One event per line: events of one kind on one bar whose lines pass within ``tol``
-    (ATR units, in price) of each other are the same line drawn through other anchors, and
-    only the best-ranked is kept (``_select`` ranks them)."""
-    kept: list[Finding] = []
-    for e in sorted(events, key=lambda f: -f.score):
-        v = e.figures["line_value"]
-        if not any(k.kind == e.kind and k.date == e.date and abs(k.figures["line_value"] - v)
-                   <= tol for k in kept):
+def _distinct(events: list[tuple], tol: float) -> list[tuple]:
+    """One event per line: events ``(kind, line, score, date, line_value)`` of one kind on
+    one bar whose lines pass within ``tol`` (ATR units, in price) of each other are the
+    same line drawn through other anchors, and only the best-ranked is kept (``_select``
+    ranks them). The kept ones are returned in their original order."""
+    kept: list[tuple] = []
+    for e in sorted(events, key=lambda f: -f[2]):
+        if not any(k[0] == e[0] and k[3] == e[3] and abs(k[4] - e[4]) <= tol for k in kept):
             kept.append(e)
     return [e for e in events if any(e is k for k in kept)]
 
@@ -150,35 +158,19 @@ def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str
     up = direction == "up"
     fl, fh, fc = prices
     lo, hi, cl = (fl, fh, fc) if up else (-fh, -fl, -fc)
-    m = sw.kind == (-1 if up else 1)
-    aidx, aconf = sw.idx[m], sw.confirm[m]
-    first_ok = (sw.scale[m] >= major_scale) & (aidx >= min_p1)
-    if len(aidx) < 2 or not first_ok.any():
-        return None
-    a, b = _lines.valid_pairs(lo, cl, tol, aidx, first_ok, p.valid_atr, p.pierce_atr)
-    gap = (aidx[b] - aidx[a]) >= p.min_gap_weeks * lib.sessions_per_week(s.timeframe)
-    a, b = a[gap], b[gap]
-    p1, p2 = aidx[a], aidx[b]
-    conf2 = np.maximum(aconf[a], aconf[b])
-    y1 = lo[p1]
-    slope = (lo[p2] - y1) / (p2 - p1)
-    scan = _lines.scan_lines(lo, hi, cl, tol, p1, y1, slope, p2, p.touch_atr, p.valid_atr,
-                             p.break_atr, p.break_closes, p.retest_atr, p.away_atr, keep,
-                             len(s) - lib.RECENT[s.timeframe], _CAP)
     # a line broken before it could be drawn was never a trend line; a line broken (or
-    # reclaimed) before the reporting window can no longer be news: drop both
+    # reclaimed) before the reporting window can no longer be news: the kernel drops both
     horizon = len(s) - lib.RECENT[s.timeframe]
-    brk_conf, reclaim = scan[3], scan[4]
-    ok = (brk_conf < 0) | ((brk_conf > conf2) & (brk_conf + keep >= horizon))
-    ok &= (reclaim < 0) | (reclaim >= horizon)
-    scan = tuple(x[ok] for x in scan)
-    return _Space(direction, s.timeframe, lo, hi, cl, tol, aidx, aconf, p1[ok], p2[ok],
-                  conf2[ok], y1[ok], slope[ok], scan, p)
-
-
-def _scan_parts(sp: _Space):
-    _touch, _nt, brk, brk_conf, reclaim, rt_start, _rt_end, nrt = sp.scan
-    return brk, brk_conf, reclaim, rt_start, _rt_end, nrt
+    r = _lines.space_lines(lo, hi, cl, tol, sw.idx, sw.kind, sw.confirm, sw.scale,
+                           -1 if up else 1, major_scale, min_p1,
+                           p.min_gap_weeks * lib.sessions_per_week(s.timeframe), p.touch_atr,
+                           p.valid_atr, p.pierce_atr, p.break_atr, p.break_closes,
+                           p.retest_atr, p.away_atr, keep, horizon, _CAP)
+    if not r[0]:
+        return None
+    aidx, aconf, p1, p2, conf2, y1, slope = r[1:8]
+    return _Space(direction, s.timeframe, lo, hi, cl, tol, aidx, aconf, p1, p2, conf2, y1,
+                  slope, r[8:], p)
 
 
 def _status(sp: _Space, j: int, k: int) -> str:
@@ -192,15 +184,17 @@ def _status(sp: _Space, j: int, k: int) -> str:
     return "broken"
 
 
-def _select(sp: _Space, k: int, spw: float, p: LineParams, recent: int) -> list[tuple[int, float]]:
-    """The best lines of one direction as of bar ``k``: [(line index, score)]."""
+def _select_many(sp: _Space, ks: list[int], spw: float, p: LineParams,
+                 recent: int) -> list[list[tuple[int, float]]]:
+    """The best lines of one direction as of each bar of ``ks``: [[(line index, score)]]."""
     touch, ntouch, brk, brk_conf, reclaim, rt_start, rt_end, nrt = sp.scan
-    js, scores = _lines.rank_asof(k, sp.p1, sp.p2, sp.conf2, sp.y1, sp.slope, touch, ntouch, brk,
-                                  brk_conf, reclaim, rt_start, rt_end, nrt, sp.hi, sp.cl,
-                                  sp.tol, float(spw), round(p.keep_weeks * spw),
-                                  p.span_bars(sp.timeframe), recent,
-                                  p.near_atr * float(np.sqrt(spw)), p.top, p.same_slope)
-    return list(zip(js.tolist(), scores.tolist(), strict=True))
+    js, scores, counts = _lines.rank_many(
+        np.asarray(ks, dtype=np.int64), sp.p1, sp.p2, sp.conf2, sp.y1, sp.slope, touch, ntouch,
+        brk, brk_conf, reclaim, rt_start, rt_end, nrt, sp.hi, sp.cl, sp.tol, float(spw),
+        round(p.keep_weeks * spw), p.span_bars(sp.timeframe), recent,
+        p.near_atr * float(np.sqrt(spw)), p.top, p.same_slope)
+    return [list(zip(j[:c], sc[:c], strict=True))
+            for j, sc, c in zip(js.tolist(), scores.tolist(), counts.tolist(), strict=True)]
 
 
 def _price(sp: _Space, y: float, scale: str) -> float:
@@ -214,13 +208,10 @@ def _line_at(sp: _Space, j: int, i: int, scale: str) -> float:
 
 def _anchors(sp: _Space, j: int, k: int, touch_atr: float) -> list[int]:
     """Swing points (confirmed by ``k``) the line rests on, from its first anchor to its break."""
-    brk, brk_conf = sp.scan[2][j], sp.scan[3][j]
+    brk, brk_conf = int(sp.scan[2][j]), int(sp.scan[3][j])
     end = brk - 1 if 0 <= brk_conf <= k else k
-    i = sp.aidx
-    m = (i >= sp.p1[j]) & (i <= end) & (sp.aconf <= k)
-    i = i[m]
-    line = sp.y1[j] + sp.slope[j] * (i - sp.p1[j])
-    return i[np.abs(sp.lo[i] - line) <= touch_atr * sp.tol[i]].tolist()
+    return _lines.anchors(sp.aidx, sp.aconf, sp.lo, sp.tol, int(sp.p1[j]), float(sp.y1[j]),
+                          float(sp.slope[j]), end, k, touch_atr).tolist()
 
 
 def _max_from(hi: np.ndarray, i: int, k: int) -> float:
