@@ -8,6 +8,7 @@ extreme (high for highs, low for lows).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..findings import Finding
@@ -50,6 +51,98 @@ def _run_start(rec: np.ndarray, k: int) -> int:
 
 
 def _records(s: Series, x: np.ndarray, basis: str, side: int) -> list[Finding]:
+    """The latest recent all-time and 52-week record of ``x`` (highs for ``side`` 1, lows
+    for -1). Compiled for finite prices; NaN goes the general way."""
+    n = len(x)
+    start = max(1, n - RECENT[s.timeframe])
+    w = WEEKS_52[s.timeframe]
+    r = _record_bars(x, float(side), start, w)
+    if r[0] < 0:
+        return _records_general(s, x, basis, side)
+    _ok, k_ath, j_ath, p_ath, k, j, p = r
+    out: list[Finding] = []
+    if k_ath >= 0 and is_recent(s, k_ath):
+        kind = "all_time_high" if side > 0 else "all_time_low"
+        out.append(_finding(s, kind, basis, x, k_ath, p_ath, k_ath - j_ath + 1))
+    if k >= 0 and is_recent(s, k):
+        kind = "new_high_52w" if side > 0 else "new_low_52w"
+        out.append(_finding(s, kind, basis, x, k, p, k - j + 1))
+    return out
+
+
+@numba.njit(cache=True)
+def _record_bars(x, side, start, w):  # pragma: no cover - compiled
+    """(ok, k_ath, j_ath, p_ath, k52, j52, p52) of ``y = x * side``: the last all-time
+    record at or after ``start``, the first bar of its run and the bar of the record it
+    broke; the same for the last 52-week (``w`` bars) record there that is not all-time
+    (-1 when none). ``ok`` is -1 when ``y`` has NaN (the caller goes the general way)."""
+    n = len(x)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = x[i] * side
+        if y[i] != y[i]:
+            return -1, -1, -1, -1, -1, -1, -1
+    # ath[i]: y[i] beats every earlier bar
+    ath = np.zeros(n, dtype=np.bool_)
+    pmax = np.empty(n)            # pmax[i] = max(y[:i + 1])
+    m = y[0]
+    pmax[0] = m
+    for i in range(1, n):
+        if y[i] > m:
+            ath[i] = True
+            m = y[i]
+        pmax[i] = m
+    k_ath = -1
+    j_ath = -1
+    p_ath = -1
+    for i in range(n - 1, start - 1, -1):
+        if ath[i]:
+            k_ath = i
+            break
+    if k_ath >= 0:
+        j = k_ath
+        while j > 0 and ath[j - 1]:
+            j -= 1
+        j_ath = j
+        top = pmax[j - 1]
+        for q in range(j - 1, -1, -1):
+            if y[q] == top:
+                p_ath = q
+                break
+    lo = max(start, w)
+    k52 = -1
+    for i in range(n - 1, lo - 1, -1):
+        if _beats(y, i, w):
+            k52 = i
+            break
+    j52 = -1
+    p52 = -1
+    if k52 >= 0 and ath[k52]:
+        k52 = -1
+    if k52 >= 0:
+        j = k52
+        while j - 1 >= w and _beats(y, j - 1, w):
+            j -= 1
+        j52 = j
+        top = y[j - w]
+        p52 = j - w
+        for q in range(j - w + 1, j):
+            if y[q] >= top:
+                top = y[q]
+                p52 = q
+    return 0, k_ath, j_ath, p_ath, k52, j52, p52
+
+
+@numba.njit(cache=True)
+def _beats(y, i, w):  # pragma: no cover - compiled
+    """``y[i]`` is above every bar of ``y[i - w:i]``."""
+    q = i - w
+    while q < i and y[q] < y[i]:
+        q += 1
+    return q == i
+
+
+def _records_general(s: Series, x: np.ndarray, basis: str, side: int) -> list[Finding]:
     n = len(x)
     y = x * side                      # highs as-is, lows negated: a record is always a new max
     start = max(1, n - RECENT[s.timeframe])
