@@ -79,16 +79,32 @@ def causal_atr(s: Series, period: int = 14) -> np.ndarray:
     """
     n = len(s)
     out = lib.atr(s, period) if n > period else np.full(n, np.nan)
-    tr = np.empty(n)
-    if n:
-        tr[0] = s.high[0] - s.low[0]
-        prev = s.close[:-1]
-        tr[1:] = np.maximum(s.high[1:], prev) - np.minimum(s.low[1:], prev)
-    warm = ~np.isfinite(out)
-    if warm.any():
-        running = np.cumsum(tr) / np.arange(1, n + 1)
-        out = np.where(warm, running, out)
+    _fill_warm(out, s.high, s.low, s.close)
     return out
+
+
+@numba.njit(cache=True)
+def _fill_warm(out, high, low, close):  # pragma: no cover - compiled
+    """Replace the non-finite values of ``out`` in place by the running mean true range
+    (``cumsum(tr) / count``, NaN propagating as numpy's maximum/minimum do)."""
+    last = -1
+    for i in range(len(out)):
+        if not np.isfinite(out[i]):
+            last = i
+    total = 0.0
+    for i in range(last + 1):
+        if i == 0:
+            tr = high[0] - low[0]
+        else:
+            a = high[i]
+            b = close[i - 1]
+            mx = a if (a >= b or a != a) else b
+            c = low[i]
+            mn = c if (c <= b or c != c) else b
+            tr = mx - mn
+        total += tr
+        if not np.isfinite(out[i]):
+            out[i] = total / (i + 1)
 
 
 @numba.njit(cache=True)
