@@ -176,10 +176,12 @@ def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str
 def _status(sp: _Space, j: int, k: int) -> str:
     """State of line ``j`` at bar ``k``."""
     _touch, _nt, _brk, brk_conf, _reclaim, rt_start, rt_end, nrt = sp.scan
-    if brk_conf[j] < 0 or brk_conf[j] > k:
+    bc = int(brk_conf[j])
+    if bc < 0 or bc > k:
         return "intact"
     r = min(int(nrt[j]), _CAP)
-    if ((rt_start[j, :r] <= k) & (k <= rt_end[j, :r])).any():
+    if any(a <= k <= b for a, b in zip(rt_start[j, :r].tolist(), rt_end[j, :r].tolist(),
+                                       strict=True)):
         return "retesting"
     return "broken"
 
@@ -235,6 +237,13 @@ def _name(s: Series, sp: _Space, j: int) -> str:
     return f"{kind} {lib.month_year(s.iso(int(sp.p1[j])))} {point}"
 
 
+def _isos(s: Series, idx: list[int]) -> list[str]:
+    """``[s.iso(i) for i in idx]`` in one conversion."""
+    if len(idx) < 3:
+        return [s.iso(i) for i in idx]
+    return np.datetime_as_string(s.dates[idx]).tolist()
+
+
 def _when(s: Series, i: int) -> str:
     return f"week of {s.iso(i)}" if s.timeframe == "weekly" else s.iso(i)
 
@@ -245,9 +254,8 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     state = _status(sp, j, k)
     touch, _nt, brk, _bc, _rc, rt_start, _re, nrt = sp.scan
     broken = state != "intact"
-    last = brk[j] - 1 if broken else k
-    tj = touch[j]
-    touches = tj[(tj >= 0) & (tj <= last)].tolist()
+    last = int(brk[j]) - 1 if broken else k
+    touches = [i for i in touch[j].tolist() if 0 <= i <= last]
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
     value = _line_at(sp, j, k, scale)
     close = float(s.close[k])
@@ -256,14 +264,14 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(sp.y1[j]) * 100
     figures = {
         "direction": sp.direction, "scale": scale,
-        "anchors": [s.iso(i) for i in anchors],
+        "anchors": _isos(s, anchors),
         "touches": len(touches),
         "slope_pct_per_week": _slope_pct_week(sp, j, scale, spw, k),
         "value_at_asof": lib.r2(value), "state": state,
         "break_date": s.iso(int(brk[j])) if broken else None,
         "score": lib.r2(score),
         "anchor_prices": [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors],
-        "touch_dates": [s.iso(i) for i in touches],
+        "touch_dates": _isos(s, touches),
         "first_anchor_move_pct": lib.r2(fwd),
         "distance_pct": lib.r2(dist),
         "drawable_from": s.iso(int(sp.conf2[j])),
@@ -302,7 +310,7 @@ def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str
     value = _line_at(sp, j, b, scale)
     close = float(s.close[b])
     figures = {
-        "direction": sp.direction, "scale": scale, "anchors": [s.iso(i) for i in anchors],
+        "direction": sp.direction, "scale": scale, "anchors": _isos(s, anchors),
         "line_value": lib.r2(value), "close": lib.r2(close),
         "distance_pct": lib.r2(lib.pct(close, value)),
         "confirm_close": lib.r2(float(s.close[k])),
@@ -320,7 +328,7 @@ def _retest_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: st
     close = float(s.close[k])
     dist = lib.pct(close, value)
     figures = {
-        "direction": sp.direction, "scale": scale, "anchors": [s.iso(i) for i in anchors],
+        "direction": sp.direction, "scale": scale, "anchors": _isos(s, anchors),
         "line_value": lib.r2(value), "close": lib.r2(close), "distance_pct": lib.r2(dist),
         "break_date": s.iso(int(sp.scan[2][j])),
     }
