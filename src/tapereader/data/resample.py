@@ -29,7 +29,8 @@ def cut(bars: Bars, asof: pd.Timestamp | str | None) -> Bars:
     """Bars up to and including ``asof`` (everything after it is cut)."""
     if asof is None:
         return bars
-    return bars.loc[: pd.Timestamp(asof)]
+    end = bars.index.searchsorted(pd.Timestamp(asof), side="right")
+    return bars if end == len(bars) else bars.iloc[:end]
 
 
 def _period_keys(index: pd.DatetimeIndex | np.ndarray, timeframe: str) -> np.ndarray:
