@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import json.encoder
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,13 +43,29 @@ def _json(v: Any) -> str:
 
 
 _TAGS = {bool: "bool", int: "int", float: "float", str: "str"}
+_enc_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+_isfinite = math.isfinite
+_STR_ONLY, _INT_ONLY, _FLOAT_ONLY = {str}, {int}, {float}
+
+
+def _list_json(v: list | tuple) -> str:
+    """``_json(_clean(v))`` for a list, without the generic encoder for the common shapes
+    (all strings, all ints, all finite floats: the same text, byte for byte)."""
+    ts = set(map(type, v))
+    if ts <= _STR_ONLY:
+        return "[" + ",".join(map(_enc_str, v)) + "]"
+    if ts == _INT_ONLY:
+        return "[" + ",".join(map(int.__repr__, v)) + "]"
+    if ts == _FLOAT_ONLY and all(map(_isfinite, v)):
+        return "[" + ",".join(map(float.__repr__, v)) + "]"
+    return _json(_clean(v))
 
 
 def _flat(prefix: str, v: Any, out: Row) -> None:
     """Put figure ``v`` (cleaned: numpy scalars -> Python, NaN -> None) at ``prefix``."""
     t = type(v)
     if t is float:
-        out[prefix] = v if math.isfinite(v) else None
+        out[prefix] = v if _isfinite(v) else None
     elif t in _TAGS or v is None:
         out[prefix] = v
     elif isinstance(v, dict):
@@ -57,11 +74,21 @@ def _flat(prefix: str, v: Any, out: Row) -> None:
         for k, x in v.items():
             _flat(f"{prefix}.{k}", x, out)
     elif isinstance(v, list | tuple):
-        out[prefix] = _json(_clean(v))
+        out[prefix] = _list_json(v)
     elif hasattr(v, "item"):  # numpy scalar
         _flat(prefix, v.item(), out)
     else:
         out[prefix] = v
+
+
+_NAMES: dict[Any, str] = {}  # figure key -> column name (a few dozen keys in all)
+
+
+def _name(k: Any) -> str:
+    name = _NAMES.get(k)
+    if name is None:
+        name = _NAMES[k] = PREFIX + str(k)
+    return name
 
 
 def flatten(f: Finding) -> Row:
@@ -70,8 +97,18 @@ def flatten(f: Finding) -> Row:
                 "date": f.date, "known_at": f.known_at}
     if f.other_symbol:
         row["other_symbol"] = f.other_symbol
+    names = _NAMES
     for k, v in f.figures.items():
-        _flat(PREFIX + str(k), v, row)
+        name = names.get(k) or _name(k)
+        t = type(v)
+        if t is str or t is int or t is bool or v is None:  # the common shapes, inline
+            row[name] = v
+        elif t is float:
+            row[name] = v if _isfinite(v) else None
+        elif t is list:
+            row[name] = _list_json(v)
+        else:
+            _flat(name, v, row)
     row["summary"] = f.summary
     return row
 
@@ -97,22 +134,27 @@ class Block:
 
 def to_block(findings: Iterable[Finding]) -> Block:
     """Flatten findings into a columnar ``Block`` sorted by ``findings.sort_key``."""
-    keyed = sorted(((sort_key(f), flatten(f)) for f in findings), key=lambda kr: kr[0])
+    keyed = sorted(((sort_key(f), f) for f in findings), key=_first)
     cols: dict[str, tuple[list[int], list[Any]]] = {}
-    tags: dict[str, set[str]] = {}
     names: set[str] = set()
-    for i, (_, row) in enumerate(keyed):
+    get = cols.get
+    for i, (_, f) in enumerate(keyed):
+        row = flatten(f)
         names.update(row)
         for k, v in row.items():
-            if v is None:
-                continue
-            if k not in cols:
-                cols[k], tags[k] = ([], []), set()
-            idx, vals = cols[k]
-            idx.append(i)
-            vals.append(v)
-            tags[k].add(_TAGS.get(type(v), "str"))
+            if v is not None:
+                c = get(k)
+                if c is None:
+                    c = cols[k] = ([], [])
+                c[0].append(i)
+                c[1].append(v)
+    tags = {k: {_TAGS.get(t, "str") for t in set(map(type, vals))}
+            for k, (_, vals) in cols.items()}
     return Block([k for k, _ in keyed], cols, tags, names)
+
+
+def _first(kf: tuple) -> Any:
+    return kf[0]
 
 
 def _column(n: int, idx: np.ndarray, vals: list[Any], tags: set[str]) -> pd.Series:
