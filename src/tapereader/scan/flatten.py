@@ -157,6 +157,16 @@ def _first(kf: tuple) -> Any:
     return kf[0]
 
 
+_JSON_SCALAR = {int: int.__repr__, float: float.__repr__,
+                bool: lambda v: "true" if v else "false"}
+
+
+def _scalar_json(v: Any) -> str:
+    """``_json(v)`` for a cell (finite floats only reach here), the common types directly."""
+    enc = _JSON_SCALAR.get(type(v))
+    return enc(v) if enc is not None else _json(v)
+
+
 def _column(n: int, idx: np.ndarray, vals: list[Any], tags: set[str]) -> pd.Series:
     """A typed column of length ``n`` with ``vals`` at ``idx`` and empty cells elsewhere."""
     if tags == {"bool"}:
@@ -174,7 +184,7 @@ def _column(n: int, idx: np.ndarray, vals: list[Any], tags: set[str]) -> pd.Seri
         data[idx] = vals
         return pd.Series(data, dtype="float64")
     if tags - {"str"}:
-        vals = [v if isinstance(v, str) else _json(v) for v in vals]
+        vals = [v if isinstance(v, str) else _scalar_json(v) for v in vals]
     data = np.full(n, None, dtype=object)
     data[idx] = vals
     text = pa.array(data, type=pa.large_string())  # 20x faster than pandas' own conversion
@@ -187,32 +197,36 @@ def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
     keys: list[tuple] = []
     names: set[str] = set(BASE) | {"summary"}
     parts: dict[str, tuple[list[list[int]], list[int], list[Any], set[str]]] = {}
+    get = parts.get
     for b in blocks:
         off = len(keys)
         keys.extend(b.keys)
         names |= b.names
+        btags = b.tags
         for c, (bi, bv) in b.cols.items():
-            if c not in parts:
-                parts[c] = ([], [], [], set())
-            idx, offs, vals, tags = parts[c]
-            idx.append(bi)
-            offs.append(off)
-            vals.extend(bv)
-            tags |= b.tags[c]
+            p = get(c)
+            if p is None:
+                p = parts[c] = ([], [], [], set())
+            p[0].append(bi)
+            p[1].append(off)
+            p[2].extend(bv)
+            p[3].update(btags[c])
     n = len(keys)
     order = sorted(range(n), key=keys.__getitem__)
-    position = np.empty(n, dtype=np.int64)  # row i of the concatenation goes to position[i]
-    position[order] = np.arange(n)
+    position: np.ndarray | None = None  # row i of the concatenation goes to position[i]
+    if order != list(range(n)):  # usually in order already: blocks come sorted by symbol
+        position = np.empty(n, dtype=np.int64)
+        position[order] = np.arange(n)
     fixed = list(BASE) + (["other_symbol"] if "other_symbol" in names else [])
     figs = sorted(c for c in names if c not in (*fixed, "summary"))
     columns = [*fixed, *figs, "summary"]
     data = {}
     for c in columns:
         idx, offs, vals, tags = parts.get(c, ([], [], [], set()))
-        lens = [len(i) for i in idx]
+        lens = list(map(len, idx))
         flat = np.fromiter(itertools.chain.from_iterable(idx), dtype=np.int64, count=sum(lens))
         flat += np.repeat(np.asarray(offs, dtype=np.int64), lens)
-        data[c] = _column(n, position[flat], vals, tags)
+        data[c] = _column(n, flat if position is None else position[flat], vals, tags)
     return pd.DataFrame(data, columns=columns)
 
 
