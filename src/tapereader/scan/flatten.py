@@ -117,40 +117,46 @@ def flatten(f: Finding) -> Row:
 class Block:
     """Some findings as columns (what a scan worker sends back): rows sorted by ``keys``.
 
-    ``cols[name] = (row indexes, values)`` holds the non-empty cells; ``tags[name]`` the
-    set of value types seen ("bool", "int", "float", "str") so that the driver can type
-    each column without looking at every cell again; ``names`` every column seen, empty
-    or not.
+    ``cols[name] = (row indexes, values)`` holds the non-empty cells; ``empty`` the
+    columns seen with empty cells only. Kept to a few big objects: the driver unpickles
+    one block per symbol while the workers need the cores.
     """
 
     keys: list[tuple]
     cols: dict[str, tuple[list[int], list[Any]]]
-    tags: dict[str, set[str]]
-    names: set[str]
+    empty: set[str]
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @property
+    def names(self) -> set[str]:
+        """Every column seen, empty or not."""
+        return set(self.cols) | self.empty
 
 
 def to_block(findings: Iterable[Finding]) -> Block:
     """Flatten findings into a columnar ``Block`` sorted by ``findings.sort_key``."""
     keyed = sorted(((sort_key(f), f) for f in findings), key=_first)
     cols: dict[str, tuple[list[int], list[Any]]] = {}
-    names: set[str] = set()
+    nones: set[str] = set()
     get = cols.get
     for i, (_, f) in enumerate(keyed):
-        row = flatten(f)
-        names.update(row)
-        for k, v in row.items():
+        for k, v in flatten(f).items():
             if v is not None:
                 c = get(k)
                 if c is None:
                     c = cols[k] = ([], [])
                 c[0].append(i)
                 c[1].append(v)
-    tags = {k: {_TAGS.get(t, "str") for t in set(map(type, vals))}
-            for k, (_, vals) in cols.items()}
-    return Block([k for k, _ in keyed], cols, tags, names)
+            else:
+                nones.add(k)
+    return Block([k for k, _ in keyed], cols, nones.difference(cols))
+
+
+def _tags(vals: list[Any]) -> set[str]:
+    """The value types in a column ("bool", "int", "float", "str": anything else)."""
+    return {_TAGS.get(t, "str") for t in set(map(type, vals))}
 
 
 def _first(kf: tuple) -> Any:
@@ -196,21 +202,20 @@ def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
     blocks = [b for b in blocks if len(b)]
     keys: list[tuple] = []
     names: set[str] = set(BASE) | {"summary"}
-    parts: dict[str, tuple[list[list[int]], list[int], list[Any], set[str]]] = {}
+    parts: dict[str, tuple[list[list[int]], list[int], list[Any]]] = {}
     get = parts.get
     for b in blocks:
         off = len(keys)
         keys.extend(b.keys)
-        names |= b.names
-        btags = b.tags
+        names |= b.empty
         for c, (bi, bv) in b.cols.items():
             p = get(c)
             if p is None:
-                p = parts[c] = ([], [], [], set())
+                p = parts[c] = ([], [], [])
             p[0].append(bi)
             p[1].append(off)
             p[2].extend(bv)
-            p[3].update(btags[c])
+    names.update(parts)
     n = len(keys)
     order = sorted(range(n), key=keys.__getitem__)
     position: np.ndarray | None = None  # row i of the concatenation goes to position[i]
@@ -222,11 +227,11 @@ def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
     columns = [*fixed, *figs, "summary"]
     data = {}
     for c in columns:
-        idx, offs, vals, tags = parts.get(c, ([], [], [], set()))
+        idx, offs, vals = parts.get(c, ([], [], []))
         lens = list(map(len, idx))
         flat = np.fromiter(itertools.chain.from_iterable(idx), dtype=np.int64, count=sum(lens))
         flat += np.repeat(np.asarray(offs, dtype=np.int64), lens)
-        data[c] = _column(n, flat if position is None else position[flat], vals, tags)
+        data[c] = _column(n, flat if position is None else position[flat], vals, _tags(vals))
     return pd.DataFrame(data, columns=columns)
 
 
