@@ -97,8 +97,15 @@ def flatten(f: Finding) -> Row:
                 "date": f.date, "known_at": f.known_at}
     if f.other_symbol:
         row["other_symbol"] = f.other_symbol
+    _figures(f.figures, row)
+    row["summary"] = f.summary
+    return row
+
+
+def _figures(figures: dict[str, Any], row: Row) -> None:
+    """Put the ``figures.*`` cells of one finding into ``row``."""
     names = _NAMES
-    for k, v in f.figures.items():
+    for k, v in figures.items():
         name = names.get(k) or _name(k)
         t = type(v)
         if t is str or t is int or t is bool or v is None:  # the common shapes, inline
@@ -109,8 +116,6 @@ def flatten(f: Finding) -> Row:
             row[name] = _list_json(v)
         else:
             _flat(name, v, row)
-    row["summary"] = f.summary
-    return row
 
 
 @dataclass(slots=True)
@@ -138,11 +143,24 @@ class Block:
 def to_block(findings: Iterable[Finding]) -> Block:
     """Flatten findings into a columnar ``Block`` sorted by ``findings.sort_key``."""
     keyed = sorted(((sort_key(f), f) for f in findings), key=_first)
+    fs = [f for _, f in keyed]
     cols: dict[str, tuple[list[int], list[Any]]] = {}
     nones: set[str] = set()
+    # the fixed columns (as ``flatten`` makes them) a whole column at a time
+    rows = list(range(len(fs)))
+    for name, vals in (("symbol", [f.symbol for f in fs]), ("kind", [f.kind for f in fs]),
+                       ("timeframe", [f.timeframe for f in fs]), ("date", [f.date for f in fs]),
+                       ("known_at", [f.known_at for f in fs]),
+                       ("summary", [f.summary for f in fs])):
+        _put_column(cols, nones, name, rows, vals)
+    pairs = [(i, f.other_symbol) for i, f in enumerate(fs) if f.other_symbol]
+    if pairs:
+        _put_column(cols, nones, "other_symbol", *map(list, zip(*pairs, strict=True)))
     get = cols.get
-    for i, (_, f) in enumerate(keyed):
-        for k, v in flatten(f).items():
+    for i, f in enumerate(fs):
+        row: Row = {}
+        _figures(f.figures, row)
+        for k, v in row.items():
             if v is not None:
                 c = get(k)
                 if c is None:
@@ -152,6 +170,20 @@ def to_block(findings: Iterable[Finding]) -> Block:
             else:
                 nones.add(k)
     return Block([k for k, _ in keyed], cols, nones.difference(cols))
+
+
+def _put_column(cols: dict[str, tuple[list[int], list[Any]]], nones: set[str], name: str,
+                rows: list[int], vals: list[Any]) -> None:
+    """A column known whole: its non-empty cells to ``cols``, its name to ``nones`` if
+    any cell is empty."""
+    if any(v is None for v in vals):
+        nones.add(name)
+        kept = [(i, v) for i, v in zip(rows, vals, strict=True) if v is not None]
+        if not kept:
+            return
+        rows, vals = map(list, zip(*kept, strict=True))
+    if vals:
+        cols[name] = (rows, vals)
 
 
 def _tags(vals: list[Any]) -> set[str]:
