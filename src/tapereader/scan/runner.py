@@ -37,6 +37,7 @@ ENGINES = ("local", "dask")
 FRESH_SESSIONS = 5  # "fresh" in the summary: known within the last 5 bars of the symbol
 CHUNKS_PER_WORKER = 16
 MAX_CHUNK = 32
+TAPER = 4  # the last chunks hold about remaining / (workers * TAPER) items
 CONNECT_TIMEOUT = "30s"  # to reach an existing Dask scheduler
 
 
@@ -171,11 +172,18 @@ def symbol_files(data_dir: Path) -> tuple[list[Path], dict[str, str]]:
 
 
 def chunked(items: Sequence[Any], workers: int) -> list[list[Any]]:
-    """Split into about ``CHUNKS_PER_WORKER`` chunks per worker, at most ``MAX_CHUNK`` each."""
+    """Split into about ``CHUNKS_PER_WORKER`` chunks per worker, at most ``MAX_CHUNK`` each,
+    smaller towards the end (down to one item) so that the workers finish together instead
+    of one idling while another does a last full chunk."""
     if not items:
         return []
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER))))
-    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+    out, i, n = [], 0, len(items)
+    while i < n:
+        step = max(1, min(size, math.ceil((n - i) / (max(1, workers) * TAPER))))
+        out.append(list(items[i:i + step]))
+        i += step
+    return out
 
 
 def default_workers() -> int:
