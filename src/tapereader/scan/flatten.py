@@ -17,10 +17,10 @@ Column rules (the scan output format, documented in docs/scanning.md):
 
 from __future__ import annotations
 
-import itertools
 import json
 import json.encoder
 import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from ..findings import Finding, _clean, sort_key
 
+_INT = array("i").itemsize
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
 BASE = ("symbol", "kind", "timeframe", "date", "known_at")
 PREFIX = "figures."
@@ -122,13 +123,13 @@ def _figures(figures: dict[str, Any], row: Row) -> None:
 class Block:
     """Some findings as columns (what a scan worker sends back): rows sorted by ``keys``.
 
-    ``cols[name] = (row indexes, values)`` holds the non-empty cells; ``empty`` the
+    ``cols[name] = (row indexes as C ints, values)`` holds the non-empty cells; ``empty`` the
     columns seen with empty cells only. Kept to a few big objects: the driver unpickles
     one block per symbol while the workers need the cores.
     """
 
     keys: list[tuple]
-    cols: dict[str, tuple[list[int], list[Any]]]
+    cols: dict[str, tuple[bytes, list[Any]]]  # row indexes packed as C ints: one object
     empty: set[str]
 
     def __len__(self) -> int:
@@ -169,7 +170,8 @@ def to_block(findings: Iterable[Finding]) -> Block:
                 c[1].append(v)
             else:
                 nones.add(k)
-    return Block([k for k, _ in keyed], cols, nones.difference(cols))
+    packed = {k: (array("i", idx).tobytes(), vals) for k, (idx, vals) in cols.items()}
+    return Block([k for k, _ in keyed], packed, nones.difference(cols))
 
 
 def _put_column(cols: dict[str, tuple[list[int], list[Any]]], nones: set[str], name: str,
@@ -234,7 +236,7 @@ def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
     blocks = [b for b in blocks if len(b)]
     keys: list[tuple] = []
     names: set[str] = set(BASE) | {"summary"}
-    parts: dict[str, tuple[list[list[int]], list[int], list[Any]]] = {}
+    parts: dict[str, tuple[list[bytes], list[int], list[Any]]] = {}
     get = parts.get
     for b in blocks:
         off = len(keys)
@@ -260,9 +262,8 @@ def rows_frame(blocks: Iterable[Block]) -> pd.DataFrame:
     data = {}
     for c in columns:
         idx, offs, vals = parts.get(c, ([], [], []))
-        lens = list(map(len, idx))
-        flat = np.fromiter(itertools.chain.from_iterable(idx), dtype=np.int64, count=sum(lens))
-        flat += np.repeat(np.asarray(offs, dtype=np.int64), lens)
+        flat = np.frombuffer(b"".join(idx), dtype=np.intc).astype(np.int64)
+        flat += np.repeat(np.asarray(offs, dtype=np.int64), [len(i) // _INT for i in idx])
         data[c] = _column(n, flat if position is None else position[flat], vals, _tags(vals))
     return pd.DataFrame(data, columns=columns)
 
