@@ -33,14 +33,9 @@ def _asof_of(bars: Mapping[str, pd.DataFrame], asof: str | None) -> pd.Timestamp
 
 
 def last_session(asof: pd.Timestamp) -> pd.Timestamp:
-    """The last XNYS session on or before ``asof``."""
-    d = pd.Timestamp(asof).normalize()
-    if d > xcal.last_session():
-        return xcal.last_session()
-    if xcal.is_session(d.to_datetime64().reshape(1))[0]:
-        return d
-    prior = xcal.sessions(d - pd.Timedelta(days=15), d)
-    return prior[-1] if len(prior) else d
+    """The last XNYS session on or before ``asof`` (``asof`` itself before the calendar)."""
+    s = xcal.session_on_or_before(asof)
+    return s if s is not None else pd.Timestamp(asof).normalize()
 
 
 def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | None:
@@ -153,7 +148,7 @@ def findings_document(found: list[Finding], bars: Mapping[str, pd.DataFrame],
                       asof: str | None) -> dict[str, Any]:
     """The JSON contract: ``{asof, data_through, symbols, findings}`` (see docs/findings.md)."""
     at = _asof_of(bars, asof)
-    lasts = [cut(b, at).index[-1] for b in bars.values() if len(cut(b, at))]
+    lasts = [c.index[-1] for c in (cut(b, at) for b in bars.values()) if len(c)]
     through = max(lasts).date().isoformat() if lasts else None
     return {
         "asof": at.date().isoformat(),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .config import Watchlist
 from .data.errors import DataError
+from .data.readers import FolderRead
 from .findings import Finding
 
 
@@ -27,13 +28,8 @@ def choose_symbols(available: list[str], watchlist: Watchlist) -> list[str]:
     return known + sorted(s for s in available if s not in watchlist)
 
 
-@dataclass
-class _Read:
-    bars: dict[str, pd.DataFrame]
-    errors: dict[str, DataError]
-
-
-def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist) -> tuple[list, _Read]:
+def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist
+                ) -> tuple[list[str], FolderRead]:
     """Bars from the DuckDB store that ``tapereader fetch`` fills."""
     from .data.store import Store
 
@@ -47,7 +43,7 @@ def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist) -> tu
     bars = {s: b for s, b in got.items() if b is not None and len(b)}
     errors = {s: DataError(str(db), f"no bars stored for {s} (tapereader fetch {s})")
               for s in syms if s not in bars}
-    return syms, _Read(bars, errors)
+    return syms, FolderRead(bars, errors)
 
 
 def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist,
@@ -74,7 +70,8 @@ def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist
     if asof is not None:
         at = pd.Timestamp(asof)
         for s in [s for s, b in bars.items() if not len(b) or b.index[0] > at]:
-            first = bars.pop(s).index[0].date() if len(res.bars[s]) else None
+            b = bars.pop(s)
+            first = b.index[0].date() if len(b) else None
             errors[s] = DataError(s, f"no bars on or before {asof}"
                                   + (f" (its data starts {first})" if first else ""))
         if not bars:

@@ -48,3 +48,12 @@ def test_next_session_after():
     assert xcal.next_session_after("2013-07-03") == pd.Timestamp("2013-07-05")
     assert xcal.next_session_after("2013-07-05") == pd.Timestamp("2013-07-08")
     assert xcal.next_session_after("2200-01-01") is None
+
+
+def test_session_on_or_before():
+    assert xcal.session_on_or_before("2013-07-04") == pd.Timestamp("2013-07-03")  # holiday
+    assert xcal.session_on_or_before("2013-07-07") == pd.Timestamp("2013-07-05")  # Sunday
+    assert xcal.session_on_or_before("2013-07-08") == pd.Timestamp("2013-07-08")
+    assert xcal.session_on_or_before(pd.Timestamp("2013-07-08 15:30")) == pd.Timestamp(
+        "2013-07-08")
+    assert xcal.session_on_or_before("1800-01-01") is None

@@ -144,6 +144,13 @@ def session_ordinals(dates) -> np.ndarray:
     return np.searchsorted(_session_ns(), _as_ns(dates), "left")
 
 
+def session_on_or_before(date: DateLike) -> pd.Timestamp | None:
+    """The last session on or before ``date`` (None before the calendar's first session)."""
+    ns = _session_ns()
+    i = np.searchsorted(ns, _as_ns([pd.Timestamp(date).normalize()])[0], "right") - 1
+    return pd.Timestamp(ns[i]) if i >= 0 else None
+
+
 def next_session_after(date: DateLike) -> pd.Timestamp | None:
     """The first session strictly after ``date`` (None beyond the calendar's end)."""
     ns = _session_ns()

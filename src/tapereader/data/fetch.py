@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from . import calendar as xcal
 from .errors import DataWarning, TapereaderError
 from .providers.base import Provider
 from .resample import calendar
@@ -100,17 +101,15 @@ def missing_range(
     With nothing cached (``last`` None) the range runs from ``start`` (which may precede
     the calendar) to the last session on or before ``end``.
     """
-    cal = calendar()
-    hi = min(pd.Timestamp(end), cal.last_session)
-    if hi < cal.first_session:
+    last_session = xcal.session_on_or_before(min(pd.Timestamp(end), xcal.last_session()))
+    if last_session is None:
         return (start, end) if last is None and start <= end else None
-    last_session = cal.date_to_session(hi, direction="previous")
     if last is None:
         return (start, last_session.date()) if pd.Timestamp(start) <= last_session else None
-    lo = max(pd.Timestamp(last) + pd.Timedelta(days=1), cal.first_session)
+    lo = pd.Timestamp(last) + pd.Timedelta(days=1)
     if lo > last_session:
         return None
-    sessions = cal.sessions_in_range(lo, last_session)
+    sessions = xcal.sessions(lo, last_session)
     if len(sessions) == 0:
         return None
     return sessions[0].date(), sessions[-1].date()
