@@ -57,6 +57,16 @@ def make_series(close, high=None, low=None, start: str = "2010-01-04", timeframe
                   adj_close=close.copy())
 
 
+def weekly(close, start: str = "2005-01-07", symbol: str = "SYN") -> Series:
+    """A weekly Series on consecutive Fridays from a close path (highs/lows 1% around it,
+    no volume or adjusted close): the channel and analog tests' planted rallies."""
+    close = np.asarray(close, dtype=np.float64)
+    n = len(close)
+    dates = pd.date_range(start, periods=n, freq="W-FRI").values.astype("datetime64[D]")
+    return Series(symbol, "weekly", dates, close.copy(), close * 1.01, close * 0.99, close,
+                  np.full(n, np.nan), np.full(n, np.nan))
+
+
 def zigzag_path(pivots: list[tuple[int, float]]) -> np.ndarray:
     """Closes moving geometrically between ``(bar, price)`` pivots (first bar 0)."""
     bars = [b for b, _ in pivots]

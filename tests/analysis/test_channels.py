@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tapereader.analysis.channels import find_channels
-from tapereader.analysis.series import Series
 
-
-def weekly(close, start="2005-01-07", symbol="SYN") -> Series:
-    close = np.asarray(close, dtype=np.float64)
-    n = len(close)
-    dates = pd.date_range(start, periods=n, freq="W-FRI").values.astype("datetime64[D]")
-    return Series(symbol, "weekly", dates, close.copy(), close * 1.01, close * 0.99, close,
-                  np.full(n, np.nan), np.full(n, np.nan))
+from .synth import weekly
 
 
 def by_kind(fs):
