@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tapereader.data import DataError, read_bars, sessions, write_bars
+from tapereader.data import read_bars, sessions, write_bars
 from tapereader.data.readers import _read_parquet, _read_plain_parquet
 from tapereader.data.validate import validate_frame
+
+from .fastpath import assert_same, outcome
 
 DATES = sessions("2013-06-03", "2013-08-30")
 N = len(DATES)
@@ -29,27 +30,12 @@ def columns(**change) -> dict:
 
 
 def general(path):
-    try:
-        bars, warns = validate_frame(_read_parquet(path), str(path))
-    except DataError as e:
-        return ("error", str(e))
-    return ("ok", bars, [str(w) for w in warns])
+    return outcome(lambda p: validate_frame(_read_parquet(p), str(p)), path)
 
 
 def check(path, fast: bool):
     assert (_read_plain_parquet(path, str(path)) is not None) == fast
-    want = general(path)
-    try:
-        bars, warns = read_bars(path)
-        got = ("ok", bars, [str(w) for w in warns])
-    except DataError as e:
-        got = ("error", str(e))
-    assert got[0] == want[0], (got[:2], want[:2])
-    if want[0] == "ok":
-        pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
-        assert got[2] == want[2]
-    else:
-        assert got == want
+    assert_same(outcome(read_bars, path), general(path))
 
 
 def test_written_bars_take_the_fast_path(tmp_path, market_dir):

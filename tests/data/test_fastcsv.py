@@ -14,6 +14,8 @@ from tapereader.data import DataError, read_bars
 from tapereader.data.fastcsv import parse_plain_csv
 from tapereader.data.readers import _read_any_csv, _read_plain_csv
 
+from .fastpath import assert_same, outcome
+
 HEADER = "date,open,high,low,close,adj_close,volume"
 CANON = HEADER.split(",")
 BODY = [
@@ -26,26 +28,11 @@ BODY = [
 
 def general(path):
     """What the general path gives: ("ok", bars, warnings) or ("error", message)."""
-    try:
-        bars, warns = _read_any_csv(path, str(path))
-    except DataError as e:
-        return ("error", str(e))
-    return ("ok", bars, [str(w) for w in warns])
+    return outcome(lambda p: _read_any_csv(p, str(p)), path)
 
 
 def assert_same_as_general(path):
-    want = general(path)
-    try:
-        bars, warns = read_bars(path)
-        got = ("ok", bars, [str(w) for w in warns])
-    except DataError as e:
-        got = ("error", str(e))
-    assert got[0] == want[0], (got[:2], want[:2])
-    if want[0] == "ok":
-        pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
-        assert got[2] == want[2]
-    else:
-        assert got == want
+    assert_same(outcome(read_bars, path), general(path))
 
 
 @pytest.mark.parametrize("symbol", ["GSPC", "SPY", "VIX", "TNX", "RUT"])
