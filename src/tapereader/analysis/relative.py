@@ -68,6 +68,16 @@ def _common(series: Mapping[str, Series], symbols: Iterable[str]) -> tuple[np.nd
     return common.view("datetime64[D]"), idx
 
 
+def _aligned(series: Mapping[str, Series], syms: list[str]
+             ) -> tuple[np.ndarray, dict, str, str] | None:
+    """``_common`` dates (None when fewer than two), their indexes per symbol, the timeframe
+    and the last shared date."""
+    dates, ix = _common(series, syms)
+    if len(dates) < 2:
+        return None
+    return dates, ix, series[syms[0]].timeframe, str(dates[-1])
+
+
 def _unit(s: Series) -> str:
     return "session" if s.timeframe == "daily" else "week"
 
@@ -127,13 +137,12 @@ def find_leadership(series: Mapping[str, Series], symbols: Iterable[str],
     syms = list(dict.fromkeys(symbols))
     if len(syms) < 2:
         return []
-    dates, ix = _common(series, syms)
+    aligned = _aligned(series, syms)
+    if aligned is None:
+        return []
+    dates, ix, tf, last = aligned
     n = len(dates)
     out: list[Finding] = []
-    if n < 2:
-        return out
-    tf = series[syms[0]].timeframe
-    last = str(dates[-1])
     closes = {s: series[s].close[ix[s]] for s in syms}
     for w in windows:
         if w > n - 1:
@@ -145,8 +154,7 @@ def find_leadership(series: Mapping[str, Series], symbols: Iterable[str],
         fig = {"sessions": w, "ranking": ranking, "start_date": str(dates[base]),
                "leader": moves[0][0], "laggard": moves[-1][0],
                "spread_pct": r2(moves[0][1] - moves[-1][1])}
-        unit = "session" if tf == "daily" else "week"
-        summary = (f"Over {w} {unit}s {moves[0][0]} leads ({moves[0][1]:+.2f}%): "
+        summary = (f"Over {w} {_unit(series[syms[0]])}s {moves[0][0]} leads ({moves[0][1]:+.2f}%): "
                    + ", ".join(f"{s} {p:+.2f}%" for s, p in moves) + ".")
         out.append(Finding("leadership", moves[0][0], tf, last, last, fig, summary, score=0.4))
     return out
@@ -170,13 +178,12 @@ def find_cross_asset(series: Mapping[str, Series], roles: Mapping[str, str],
     syms = [s for s in roles if s in series]
     if len(syms) < 2:
         return []
-    dates, ix = _common(series, syms)
+    aligned = _aligned(series, syms)
+    if aligned is None:
+        return []
+    dates, ix, tf, last = aligned
     n = len(dates)
     out: list[Finding] = []
-    if n < 2:
-        return out
-    tf = series[syms[0]].timeframe
-    last = str(dates[-1])
     for period in periods:
         if period == "ytd":
             years = dates.astype("datetime64[Y]")
@@ -191,7 +198,7 @@ def find_cross_asset(series: Mapping[str, Series], roles: Mapping[str, str],
             if sessions > n - 1 or sessions < 1:
                 continue
             base = n - 1 - sessions
-            span = f"over {sessions} {'sessions' if tf == 'daily' else 'weeks'}"
+            span = f"over {sessions} {_unit(series[syms[0]])}s"
         rets, basis = {}, {}
         for s in syms:
             p, b = _total_return(series[s], int(ix[s][base]), int(ix[s][-1]))
