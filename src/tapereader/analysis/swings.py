@@ -120,59 +120,35 @@ def _zigzag(high, low, thr):  # pragma: no cover - compiled
     lo = 0
     for i in range(1, n):
         t = thr[i]
-        if state == 0:
+        emit_high = emit_low = False
+        if state == 0:  # the first pivot: whichever extreme price has left first
             if high[i] > high[hi]:
                 hi = i
             if low[i] < low[lo]:
                 lo = i
             top = hi < i and low[i] <= high[hi] * (1.0 - t)
             bot = lo < i and high[i] >= low[lo] * (1.0 + t)
-            if top and (not bot or hi < lo):
-                idx[m] = hi
-                kind[m] = 1
-                conf[m] = i
-                m += 1
-                state = -1
-                lo = hi + 1
-                for j in range(hi + 1, i + 1):
-                    if low[j] < low[lo]:
-                        lo = j
-            elif bot:
-                idx[m] = lo
-                kind[m] = -1
-                conf[m] = i
-                m += 1
-                state = 1
-                hi = lo + 1
-                for j in range(lo + 1, i + 1):
-                    if high[j] > high[hi]:
-                        hi = j
+            emit_high = top and (not bot or hi < lo)
+            emit_low = bot and not emit_high
         elif state == 1:
             if high[i] > high[hi]:
                 hi = i
-            elif low[i] <= high[hi] * (1.0 - t):
-                idx[m] = hi
-                kind[m] = 1
-                conf[m] = i
-                m += 1
-                state = -1
-                lo = hi + 1
-                for j in range(hi + 1, i + 1):
-                    if low[j] < low[lo]:
-                        lo = j
+            else:
+                emit_high = low[i] <= high[hi] * (1.0 - t)
+        elif low[i] < low[lo]:
+            lo = i
         else:
-            if low[i] < low[lo]:
-                lo = i
-            elif high[i] >= low[lo] * (1.0 + t):
-                idx[m] = lo
-                kind[m] = -1
-                conf[m] = i
-                m += 1
-                state = 1
-                hi = lo + 1
-                for j in range(lo + 1, i + 1):
-                    if high[j] > high[hi]:
-                        hi = j
+            emit_low = high[i] >= low[lo] * (1.0 + t)
+        if emit_high:  # the high at hi is confirmed; track the lowest low since it
+            idx[m], kind[m], conf[m] = hi, 1, i
+            m += 1
+            state = -1
+            lo = hi + 1 + np.argmin(low[hi + 1:i + 1])
+        elif emit_low:
+            idx[m], kind[m], conf[m] = lo, -1, i
+            m += 1
+            state = 1
+            hi = lo + 1 + np.argmax(high[lo + 1:i + 1])
     return idx[:m], kind[:m], conf[:m]
 
 
