@@ -191,7 +191,7 @@ def profile_detectors(folder: Path, asof: str | None, limit: int | None = None) 
                ("tapereader.analysis.trendlines", "find_trendlines"),
                ("tapereader.analysis.channels", "find_channels"),
                ("tapereader.analysis.analogs", "find_analogs"),
-               ("tapereader.engine", "symbol_series"), ("tapereader.engine", "_stale")]
+               ("tapereader.engine", "_series"), ("tapereader.engine", "_stale")]
     originals = []
     for mod_name, fn in targets:
         mod = importlib.import_module(mod_name)

@@ -25,14 +25,14 @@ def real_bars(market_dir):
     """``real_bars(symbol, asof=None)`` -> daily Bars from the real data folder, cut at asof."""
     import pandas as pd
 
+    from tapereader.data.readers import read_bars
     from tapereader.data.resample import cut
 
     cache: dict[str, pd.DataFrame] = {}
 
     def load(symbol: str, asof: str | None = None) -> pd.DataFrame:
         if symbol not in cache:
-            df = pd.read_csv(market_dir / f"{symbol}.csv", index_col="date", parse_dates=True)
-            cache[symbol] = df.astype("float64")
+            cache[symbol] = read_bars(market_dir / f"{symbol}.csv")[0]
         return cut(cache[symbol], asof)
 
     return load

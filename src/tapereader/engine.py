@@ -57,12 +57,8 @@ def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | Non
                    f"no readings for it.", score=0.1)
 
 
-def symbol_series(bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
-    """Daily and weekly Series of one symbol cut at ``asof``."""
-    return _series(cut(bars, asof), symbol, asof)
-
-
 def _series(cut_bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
+    """Daily and weekly Series of one symbol's bars, already cut at ``asof``."""
     d = series_from_bars(cut_bars, symbol, "daily")
     return d, resample_series(d, "weekly", asof)
 
