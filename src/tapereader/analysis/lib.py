@@ -21,6 +21,15 @@ def r2(x: float) -> float:
     return float(round(float(x), 2))
 
 
+def total_return_pct(s: Series, i0: int, i1: int) -> float | None:
+    """Percent change of ``adj_close`` (dividends included) from bar ``i0`` to ``i1``; None
+    when the source lacks an adjusted close at either end."""
+    a0, a1 = s.adj_close[i0], s.adj_close[i1]
+    if np.isfinite(a0) and np.isfinite(a1) and a0 > 0:
+        return pct(a1, a0)
+    return None
+
+
 def month_year(iso: str) -> str:
     """``2012-11-16`` -> ``November 2012`` (how a chartist names an anchor)."""
     return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"

@@ -12,7 +12,7 @@ import numpy as np
 import talib
 
 from ..findings import Finding
-from .lib import RECENT, atr, is_recent, pct, r2
+from .lib import RECENT, atr, is_recent, pct, r2, total_return_pct
 from .series import Series
 
 WINDOWS = (1, 5, 9, 21, 63, 126, 252)
@@ -49,10 +49,8 @@ def find_moves(s: Series, windows: tuple[int, ...] = WINDOWS) -> list[Finding]:
 
 
 def _total_return(s: Series, base: int) -> float | None:
-    a0, a1 = s.adj_close[base], s.adj_close[-1]
-    if np.isfinite(a0) and np.isfinite(a1) and a0 > 0:
-        return r2(pct(a1, a0))
-    return None
+    tr = total_return_pct(s, base, len(s) - 1)
+    return None if tr is None else r2(tr)
 
 
 def _change(s: Series, base: int, figures: dict) -> Finding:

@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import pct, r2
+from .lib import pct, r2, total_return_pct
 from .series import Series
 
 WINDOWS = (9, 21, 63)
@@ -161,9 +161,9 @@ def find_leadership(series: Mapping[str, Series], symbols: Iterable[str],
 
 
 def _total_return(s: Series, i0: int, i1: int) -> tuple[float, str]:
-    a0, a1 = s.adj_close[i0], s.adj_close[i1]
-    if np.isfinite(a0) and np.isfinite(a1) and a0 > 0:
-        return pct(a1, a0), "adj_close"
+    tr = total_return_pct(s, i0, i1)
+    if tr is not None:
+        return tr, "adj_close"
     return pct(s.close[i1], s.close[i0]), "close"
 
 

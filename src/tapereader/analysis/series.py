@@ -49,12 +49,6 @@ class Series:
                       self.low[:n], self.close[:n], self.volume[:n], self.adj_close[:n],
                       self.partial_last if n >= len(self) else False)
 
-    def total_return_close(self) -> np.ndarray:
-        """``adj_close`` where available (dividends included), else ``close``."""
-        if np.isfinite(self.adj_close).all():
-            return self.adj_close
-        return np.where(np.isfinite(self.adj_close), self.adj_close, self.close)
-
 
 _COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
 
