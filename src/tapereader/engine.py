@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis.series import Series, resample_series, series_from_bars
+from .analysis.series import Series, cut_series, resample_series, series_from_bars
 from .config import Watchlist, default_watchlist
 from .data import calendar as xcal
 from .data.resample import cut
@@ -23,10 +23,12 @@ CROSS_ROLES = (*EQUITY_ROLES, "bonds", "credit", "commodities", "gold")
 MIN_DAILY_BARS = 2
 
 
-def _asof_of(bars: Mapping[str, pd.DataFrame], asof: str | None) -> pd.Timestamp:
+def _asof_of(bars: Mapping[str, pd.DataFrame | Series], asof: str | None) -> pd.Timestamp:
+    """``asof``, or the latest last date of ``bars`` (Bars or daily Series)."""
     if asof is not None:
         return pd.Timestamp(asof)
-    lasts = [b.index[-1] for b in bars.values() if len(b)]
+    lasts = [pd.Timestamp(b.dates[-1]) if isinstance(b, Series) else b.index[-1]
+             for b in bars.values() if len(b)]
     if not lasts:
         raise ValueError("no bars to analyze")
     return max(lasts)
@@ -38,43 +40,49 @@ def last_session(asof: pd.Timestamp) -> pd.Timestamp:
     return s if s is not None else pd.Timestamp(asof).normalize()
 
 
-def _stale(symbol: str, bars: pd.DataFrame, asof: pd.Timestamp) -> Finding | None:
-    """A ``stale`` finding when the data ends before the last session on or before ``asof``."""
-    if not len(bars):
+def _stale(d: Series, asof: pd.Timestamp) -> Finding | None:
+    """A ``stale`` finding when the daily bars ``d`` (cut at ``asof``) end before the last
+    session on or before ``asof``."""
+    if not len(d):
         return None
-    last = bars.index[-1]
+    last = pd.Timestamp(d.dates[-1])
     if last >= asof:
         return None
     expected = last_session(asof)
     if last >= expected:
         return None
-    d = last.date().isoformat()
+    day = d.iso(-1)
     missing = len(xcal.sessions(last + pd.Timedelta(days=1), expected))
-    return Finding("stale", symbol, "daily", d, d,
-                   {"last_date": d, "asof": expected.date().isoformat(),
+    return Finding("stale", d.symbol, "daily", day, day,
+                   {"last_date": day, "asof": expected.date().isoformat(),
                     "missing_sessions": missing},
-                   f"{symbol}: data ends {d}, {missing} sessions before {expected.date()}; "
+                   f"{d.symbol}: data ends {day}, {missing} sessions before {expected.date()}; "
                    f"no readings for it.", score=0.1)
 
 
-def _series(cut_bars: pd.DataFrame, symbol: str, asof: pd.Timestamp) -> tuple[Series, Series]:
-    """Daily and weekly Series of one symbol's bars, already cut at ``asof``."""
-    d = series_from_bars(cut_bars, symbol, "daily")
-    return d, resample_series(d, "weekly", asof)
+def _prepare(daily: Series, at: pd.Timestamp) -> tuple[Finding | None, Series, Series]:
+    """A ``stale`` finding if the daily bars end too early (then there is nothing else to
+    read in them), the daily bars cut at ``at`` and their weekly bars (unused, so not
+    computed, when stale: the daily bars stand in)."""
+    d = cut_series(daily, at)
+    stale = _stale(d, at)
+    return stale, d, d if stale is not None else resample_series(d, "weekly", at)
+
+
+def analyze_series(daily: Series, asof: str | None = None) -> list[Finding]:
+    """Single-symbol findings (daily and weekly detectors) of daily bars as of ``asof``.
+
+    What the scan runs per symbol; ``analyze`` adds pairs and cross-asset findings.
+    """
+    stale, d, w = _prepare(daily, _asof_of({daily.symbol: daily}, asof))
+    if stale is not None:
+        return [stale]
+    return sorted(_single(d, w), key=sort_key)
 
 
 def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Finding]:
-    """Single-symbol findings (daily and weekly detectors) as of ``asof``.
-
-    The scan runs exactly this per symbol; ``analyze`` adds pairs and cross-asset findings.
-    """
-    at = _asof_of({symbol: bars}, asof)
-    b = cut(bars, at)
-    stale = _stale(symbol, b, at)
-    if stale is not None:
-        return [stale]
-    d, w = _series(b, symbol, at)
-    return sorted(_single(d, w), key=sort_key)
+    """:func:`analyze_series` of one symbol's Bars."""
+    return analyze_series(series_from_bars(bars, symbol, "daily"), asof)
 
 
 def _single(d: Series, w: Series) -> list[Finding]:
@@ -117,14 +125,12 @@ def analyze(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
     out: list[Finding] = []
     fresh: dict[str, Series] = {}
     for sym, b in bars.items():
-        b = cut(b, at)
-        stale = _stale(sym, b, at)
+        stale, d, w = _prepare(series_from_bars(b, sym, "daily"), at)
         if stale is not None:
             out.append(stale)
             continue
-        if not len(b):
+        if not len(d):
             continue
-        d, w = _series(b, sym, at)
         fresh[sym] = d
         out += _single(d, w)
     pairs = [(a, b) for a, b in wl.pairs if a in fresh and b in fresh]

@@ -41,7 +41,7 @@ def test_real_files_take_the_fast_path_and_match_the_general_path(market_dir, sy
     fast = _read_plain_csv(path, str(path))
     assert fast is not None
     want = general(path)
-    pd.testing.assert_frame_equal(fast[0], want[1], check_exact=True)
+    pd.testing.assert_frame_equal(fast[0].frame(), want[1], check_exact=True)
     assert [str(w) for w in fast[1]] == want[2]
 
 

@@ -12,6 +12,7 @@ from tapereader.data import (
     DataError,
     FolderRead,
     list_symbols,
+    read_arrays,
     read_bars,
     read_folder,
     write_bars,
@@ -153,3 +154,33 @@ def test_reading_is_vectorised(market_dir, tmp_path):
         times.append(time.perf_counter() - t)
     assert len(bars) == 3000
     assert min(times) < 0.015, f"best of 15 reads took {min(times) * 1000:.1f} ms"
+
+
+@pytest.mark.parametrize("name", ["yahoo.csv", "stooq.csv", "stooq_pl.csv", "stooq_bulk.csv",
+                                  "lower.csv"])
+def test_read_arrays_gives_what_read_bars_gives(name):
+    """Fast path (lower.csv) or general path (the others): the same data either way."""
+    arrays, warns = read_arrays(FIX / "layouts" / name)
+    bars, want = read_bars(FIX / "layouts" / name)
+    assert arrays.dates.dtype == "datetime64[ns]" and len(arrays) == len(bars)
+    assert list(arrays.values) == list(bars.columns)
+    pd.testing.assert_frame_equal(arrays.frame(), bars, check_exact=True)
+    assert [str(w) for w in warns] == [str(w) for w in want]
+
+
+def test_read_arrays_reads_parquet_and_keeps_the_warnings(market_dir, tmp_path):
+    csv = market_dir / "VIX.csv"
+    bars, want = read_bars(csv)  # big-move warnings, no volume
+    assert want
+    path = write_bars(bars, tmp_path / "VIX.parquet")
+    arrays, warns = read_arrays(path)
+    pd.testing.assert_frame_equal(arrays.frame(), bars, check_exact=True)
+    assert [str(w).removeprefix(str(path)) for w in warns] == [
+        str(w).removeprefix(str(csv)) for w in want]
+
+
+def test_read_arrays_names_a_bad_file(tmp_path):
+    path = tmp_path / "BAD.csv"
+    path.write_text("date,open,high,low,close\n2013-07-01,10,9,8,10\n")
+    with pytest.raises(DataError, match=r"BAD\.csv.*high below open/close"):
+        read_arrays(path)

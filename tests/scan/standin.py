@@ -1,4 +1,4 @@
-"""A stand-in for ``engine.analyze_symbol`` with exactly known output (module level: picklable).
+"""A stand-in for ``engine.analyze_series`` with exactly known output (module level: picklable).
 
 It emits findings whose figures exercise every flattening rule (ints, floats, strings,
 None, lists, nested dicts) and fails on purpose for a symbol named BOOM.
@@ -6,20 +6,20 @@ None, lists, nested dicts) and fails on purpose for a symbol named BOOM.
 
 from __future__ import annotations
 
-import pandas as pd
-
+from tapereader.analysis.series import Series, cut_series
 from tapereader.findings import Finding
 
 
-def analyze(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Finding]:
+def analyze(daily: Series, asof: str | None = None) -> list[Finding]:
+    symbol = daily.symbol
     if symbol == "BOOM":
         raise RuntimeError("planted failure")
-    b = bars.loc[: pd.Timestamp(asof)] if asof else bars
-    last = b.index[-1].date().isoformat()
+    b = cut_series(daily, asof)
+    last = b.iso(-1)
     if asof and last < asof:
         return [Finding("stale", symbol, "daily", last, last, {"last_date": last}, "stale")]
-    c = b["close"].to_numpy()
-    start = b.index[-6].date().isoformat()
+    c = b.close
+    start = b.iso(-6)
     out = [
         Finding("change", symbol, "daily", last, last,
                 {"sessions": 5, "pct": round((c[-1] / c[-6] - 1) * 100, 2), "start_date": start},
@@ -37,6 +37,6 @@ def analyze(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> list[Fi
         out.append(Finding("all_time_high", symbol, "daily", last, last,
                            {"basis": "close", "value": float(c[-1]),
                             "previous_value": float(c[i]),
-                            "previous_date": b.index[i].date().isoformat()},
+                            "previous_date": b.iso(i)},
                            f"{symbol} record"))
     return out

@@ -50,10 +50,11 @@ def test_two_files_for_one_symbol_is_an_error_for_that_symbol(small_universe):
 
 def test_rows_are_the_engine_findings_flattened(small_universe):
     res = run_scan(small_universe, ASOF, workers=1, analyze=standin.analyze)
+    from tapereader.analysis.series import series_from_bars
     from tapereader.data.readers import read_bars
 
     bars, _ = read_bars(small_universe / "AAPL.csv")
-    direct = standin.analyze(bars, "AAPL", ASOF)
+    direct = standin.analyze(series_from_bars(bars, "AAPL"), ASOF)
     got = res.rows[res.rows["symbol"] == "AAPL"]
     assert sorted(got["kind"]) == sorted(f.kind for f in direct)
     ch = got[got["kind"] == "change"].iloc[0]

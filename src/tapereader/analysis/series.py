@@ -7,9 +7,13 @@ be numba-compiled and run the same way in ``findings`` and in universe scans.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..data.bars import BarArrays
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,33 @@ class Series:
 
 
 _COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
+
+
+def series_from_arrays(bars: BarArrays, symbol: str) -> Series:
+    """The daily Series of validated arrays (what ``series_from_bars`` gives for their
+    frame, without building one). Arrays are used as they are when they are contiguous,
+    writable float64 (read-only Arrow buffers are copied: numba would compile again)."""
+    n = len(bars)
+    nan = None
+    cols = {}
+    for name in _COLUMNS:
+        v = bars.values.get(name)
+        if v is None:
+            if nan is None:
+                nan = np.full(n, np.nan)
+            cols[name] = nan.copy()
+        else:
+            cols[name] = np.require(v, dtype=np.float64, requirements=("C", "W"))
+    return Series(symbol, "daily", bars.dates.astype("datetime64[D]"), **cols)
+
+
+def cut_series(s: Series, asof: pd.Timestamp | str | None) -> Series:
+    """The bars of ``s`` up to and including ``asof`` (``data.resample.cut`` on a Series)."""
+    if asof is None:
+        return s
+    day = np.datetime64(pd.Timestamp(asof).date(), "D")
+    end = int(np.searchsorted(s.dates, day, side="right"))
+    return s if end == len(s) else s.head(end)
 
 
 def series_from_bars(bars: pd.DataFrame, symbol: str, timeframe: str = "daily") -> Series:

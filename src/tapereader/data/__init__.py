@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from .bars import COLUMNS, OPTIONAL_COLUMNS, PRICE_COLUMNS, Bars, has_adj_close, has_volume
+from .bars import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    PRICE_COLUMNS,
+    BarArrays,
+    Bars,
+    has_adj_close,
+    has_volume,
+)
 from .calendar import is_session, sessions
 from .errors import DataError, DataWarning, ProviderError, TapereaderError
-from .readers import FolderRead, list_symbols, read_bars, read_folder, write_bars
+from .readers import FolderRead, list_symbols, read_arrays, read_bars, read_folder, write_bars
 from .resample import cut, resample
 from .validate import normalize_columns, validate_frame
 
@@ -13,6 +21,7 @@ __all__ = [
     "COLUMNS",
     "OPTIONAL_COLUMNS",
     "PRICE_COLUMNS",
+    "BarArrays",
     "Bars",
     "DataError",
     "DataWarning",
@@ -25,6 +34,7 @@ __all__ = [
     "is_session",
     "list_symbols",
     "normalize_columns",
+    "read_arrays",
     "read_bars",
     "read_folder",
     "resample",

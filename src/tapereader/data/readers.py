@@ -8,9 +8,10 @@ gives one line naming the file, the row, the line, the date and the rule broken.
 
 Speed (universe scans): plain files take a fast path (CSV: one numba pass over the bytes,
 :mod:`~tapereader.data.fastcsv`; parquet: Arrow columns straight to arrays) and a
-whole-array check (:func:`~tapereader.data.validate.bars_if_valid`), ~0.7 ms for a
+whole-array check (:func:`~tapereader.data.validate.arrays_if_valid`), ~0.7 ms for a
 2,900-row CSV. Anything unusual or invalid falls back to the general pandas path, which
-gives the same Bars and names every error.
+gives the same Bars and names every error. :func:`read_arrays` skips the DataFrame
+(what a universe scan reads).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .bars import Bars
+from .bars import BarArrays, Bars
 from .errors import DataError, DataWarning
 from .fastcsv import parse_plain_csv
-from .validate import REQUIRED, bars_if_valid, canonical_name, normalize_columns, validate_frame
+from .validate import REQUIRED, arrays_if_valid, canonical_name, normalize_columns, validate_frame
 
 SUFFIXES = (".csv", ".parquet")
 
@@ -46,6 +47,18 @@ class FolderRead:
 
 def read_bars(path: Path | str) -> tuple[Bars, list[DataWarning]]:
     """Read and validate one ``.csv`` or ``.parquet`` file; DataError on any problem."""
+    got, warns = _read(path)
+    return (got.frame() if isinstance(got, BarArrays) else got), warns
+
+
+def read_arrays(path: Path | str) -> tuple[BarArrays, list[DataWarning]]:
+    """:func:`read_bars` as arrays: no DataFrame is built when the fast path reads the file."""
+    got, warns = _read(path)
+    return (got if isinstance(got, BarArrays) else BarArrays.from_frame(got)), warns
+
+
+def _read(path: Path | str) -> tuple[BarArrays | Bars, list[DataWarning]]:
+    """Arrays from the fast paths, Bars from the general one."""
     path = Path(path)
     src = str(path)
     suffix = path.suffix.lower()
@@ -75,7 +88,7 @@ def _read_any_csv(path: Path, src: str) -> tuple[Bars, list[DataWarning]]:
     return validate_frame(df, src, lines=lines)
 
 
-def _read_plain_csv(path: Path, src: str) -> tuple[Bars, list[DataWarning]] | None:
+def _read_plain_csv(path: Path, src: str) -> tuple[BarArrays, list[DataWarning]] | None:
     """The fast path: a plain, valid CSV read without pandas; None means "use the general path".
 
     Gives exactly what the general path gives (same floats, same Bars, same warnings) for
@@ -105,7 +118,7 @@ def _read_plain_csv(path: Path, src: str) -> tuple[Bars, list[DataWarning]] | No
     parsed = parse_plain_csv(data, canon)
     if parsed is None:
         return None
-    return bars_if_valid(*parsed, src)
+    return arrays_if_valid(*parsed, src)
 
 
 _TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -133,7 +146,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 _NS_DAYS = 100_000  # |days from 1970| that datetime64[ns] holds with room to spare
 
 
-def _read_plain_parquet(path: Path, src: str) -> tuple[Bars, list[DataWarning]] | None:
+def _read_plain_parquet(path: Path, src: str) -> tuple[BarArrays, list[DataWarning]] | None:
     """The fast path for parquet: Arrow columns straight to arrays, without pandas.
 
     Accepts a naive timestamp or date32 ``date`` column (midnights, no nulls) and float or
@@ -175,7 +188,7 @@ def _read_plain_parquet(path: Path, src: str) -> tuple[Bars, list[DataWarning]] 
             values[name] = col.to_numpy().astype(np.float64)
         else:
             return None
-    return bars_if_valid(dates, values, src)
+    return arrays_if_valid(dates, values, src)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

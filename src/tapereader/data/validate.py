@@ -14,7 +14,6 @@ messages come from one place.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numba
 import numpy as np
@@ -22,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import calendar as xcal
-from .bars import COLUMNS, PRICE_COLUMNS, Bars
+from .bars import COLUMNS, PRICE_COLUMNS, BarArrays, Bars
 from .errors import DataError, DataWarning
 
 REQUIRED = ("date", *PRICE_COLUMNS)
@@ -254,30 +253,16 @@ def validate_frame(
     return _bars(dates, values, source)
 
 
-def _bars(dates: np.ndarray, values: dict[str, np.ndarray], source: str,
-          ordinals: np.ndarray | None = None) -> tuple[Bars, list[DataWarning]]:
+def _bars(dates: np.ndarray, values: dict[str, np.ndarray],
+          source: str) -> tuple[Bars, list[DataWarning]]:
     """Bars (one float64 block) and their warnings from validated arrays."""
-    idx = pd.DatetimeIndex(dates, name="date")
-    names = tuple(k for k in COLUMNS if k in values)
-    block = np.column_stack([values[k] for k in names])  # a new array: no copy needed
-    bars = pd.DataFrame(block, index=idx, columns=_columns(names), copy=False)
-    return bars, _warnings(bars, source, values, ordinals)
+    return BarArrays(dates, values).frame(), _warnings(dates, values, source)
 
 
-@lru_cache(maxsize=64)
-def _column_index(names: tuple[str, ...]) -> pd.Index:
-    return pd.Index(names)
-
-
-def _columns(names: tuple[str, ...]) -> pd.Index:
-    """The columns Index (building one from strings costs ~80 us; a view of a cached one ~1 us).
-    A view, so each frame's columns keep their own ``name``."""
-    return _column_index(names).view()
-
-
-def bars_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
-                  source: str) -> tuple[Bars, list[DataWarning]] | None:
-    """Bars and warnings when parsed arrays pass every rule of :func:`validate_frame`, else None.
+def arrays_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
+                    source: str) -> tuple[BarArrays, list[DataWarning]] | None:
+    """Arrays and warnings when parsed arrays pass every rule of :func:`validate_frame`,
+    else None.
 
     The happy path for fast readers: a few whole-array checks instead of the per-rule
     error search. None means "something is wrong (or unusual)": the caller then runs
@@ -296,7 +281,14 @@ def bars_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
         values.get("volume", none), dates.view("int64"), xcal._session_ns(), _REL_TOL)
     if ordinals is None:
         return None
-    return _bars(dates, values, source, ordinals)
+    return BarArrays(dates, values), _warnings(dates, values, source, ordinals)
+
+
+def bars_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
+                  source: str) -> tuple[Bars, list[DataWarning]] | None:
+    """:func:`arrays_if_valid` as Bars."""
+    got = arrays_if_valid(dates, values, source)
+    return None if got is None else (got[0].frame(), got[1])
 
 
 @numba.njit(cache=True)
@@ -358,47 +350,52 @@ def _summarise(found: list[DataWarning], total: int, source: str, what: str,
 
 def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
     """Warnings about suspicious but legal data in validated Bars."""
-    return _warnings(bars, source)
+    values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
+    return _warnings(bars.index.as_unit("ns").to_numpy(), values, source)
 
 
-def _warnings(bars: Bars, source: str, values: dict[str, np.ndarray] | None = None,
+def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,
               ordinals: np.ndarray | None = None) -> list[DataWarning]:
-    """``values``: the bars' columns as arrays and ``ordinals``: each date's position among
-    the sessions (all dates sessions), when the caller has them (saves lookups)."""
+    """Warnings for validated arrays (``dates`` datetime64[ns]); ``ordinals``: each date's
+    position among the sessions, when the caller has them (saves lookups). The dates are
+    only turned into an index when there is something to report."""
     out: list[DataWarning] = []
-    idx = bars.index
-    if values is None:
-        values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
+    index: list[pd.DatetimeIndex] = []
+
+    def idx() -> pd.DatetimeIndex:
+        if not index:
+            index.append(pd.DatetimeIndex(dates, name="date"))
+        return index[0]
+
     close = values["close"]
     if len(close) > 1:
         move = close[1:] / close[:-1] - 1.0
         big = np.flatnonzero(np.abs(move) > BIG_MOVE)
         if len(big):
             found = [
-                DataWarning(source, f"date {idx[i + 1].date()}",
+                DataWarning(source, f"date {idx()[i + 1].date()}",
                             f"close moved {move[i]:+.1%} in one session (from {_fmt(close[i])} "
-                            f"on {idx[i].date()} to {_fmt(close[i + 1])}): "
+                            f"on {idx()[i].date()} to {_fmt(close[i + 1])}): "
                             f"missing split adjustment?")
                 for i in big[:SHOWN]
             ]
-            out += _summarise(found, len(big), source, "one-session moves over 40%", idx,
+            out += _summarise(found, len(big), source, "one-session moves over 40%", idx(),
                               big + 1)
 
         if ordinals is not None:
             missing = np.diff(ordinals) - 1
         else:
-            ns = idx.as_unit("ns").to_numpy()
-            missing = np.diff(xcal.session_ordinals(ns)) - 1
-            inside = xcal.in_range(ns)
+            missing = np.diff(xcal.session_ordinals(dates)) - 1
+            inside = xcal.in_range(dates)
             missing[~(inside[1:] & inside[:-1])] = 0
         gaps = np.flatnonzero(missing > MAX_GAP)
         if len(gaps):
             found = [
-                DataWarning(source, f"dates {idx[i].date()}..{idx[i + 1].date()}",
+                DataWarning(source, f"dates {idx()[i].date()}..{idx()[i + 1].date()}",
                             f"gap of {int(missing[i])} missing sessions")
                 for i in gaps[:SHOWN]
             ]
-            out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions", idx,
+            out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions", idx(),
                               gaps)
     if "volume" in values:
         zero = np.flatnonzero(values["volume"] == 0)
@@ -407,5 +404,5 @@ def _warnings(bars: Bars, source: str, values: dict[str, np.ndarray] | None = No
             out.append(DataWarning(
                 source, "file",
                 f"{len(zero)} zero-volume day{'s' if len(zero) > 1 else ''} "
-                f"(first: {_dates_text(idx[zero[:SHOWN]])}{more})"))
+                f"(first: {_dates_text(idx()[zero[:SHOWN]])}{more})"))
     return out

@@ -1,7 +1,7 @@
 """Run the single-symbol engine over every file in a folder: on local processes or on Dask.
 
 Work is split into chunks of symbol *paths* (each task reads its own files, so nothing
-big crosses process or network boundaries); each chunk runs ``engine.analyze_symbol``
+big crosses process or network boundaries); each chunk runs ``engine.analyze_series``
 per symbol, exactly what ``findings`` runs, and sends back flat rows plus the few numbers
 the relative strength rating needs. Both engines feed the same post-processing, so their
 output is identical byte for byte. One bad file (or one symbol the engine chokes on) is
@@ -26,11 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.series import Series
 from ..data.errors import DataError, TapereaderError
 from ..findings import KINDS, Finding
 from . import flatten, rating
 
-Analyze = Callable[[pd.DataFrame, str, str | None], list[Finding]]
+Analyze = Callable[[Series, str | None], list[Finding]]
 Progress = Callable[[int, int], Any]
 
 ENGINES = ("local", "dask")
@@ -88,23 +89,24 @@ class ScanResult:
 # --------------------------------------------------------------------------- worker side
 
 
-def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    from ..data.readers import read_bars
+def _read(path: Path) -> tuple[Series, list[str]]:
+    from ..analysis.series import series_from_arrays
+    from ..data.readers import read_arrays
 
-    bars, warns = read_bars(path)
-    return bars, [str(w) for w in warns]
+    bars, warns = read_arrays(path)
+    return series_from_arrays(bars, path.stem), [str(w) for w in warns]
 
 
 def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | None = None,
                 analyze: Analyze | None = None) -> SymbolResult:
     """Read one symbol file and run the engine on it; errors become ``SymbolResult.error``."""
-    from ..data.resample import cut
+    from ..analysis.series import cut_series
 
     path = Path(path)
     symbol = path.stem
     t0 = time.perf_counter()
     try:
-        bars, warns = _read(path)
+        daily, warns = _read(path)
     except DataError as e:
         return SymbolResult(symbol, None, error=str(e), read_s=time.perf_counter() - t0)
     except Exception as e:  # unreadable in a way the reader did not foresee
@@ -112,9 +114,9 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
                             read_s=time.perf_counter() - t0)
     t1 = time.perf_counter()
     if analyze is None:
-        from ..engine import analyze_symbol as analyze
+        from ..engine import analyze_series as analyze
     try:
-        found = analyze(bars, symbol, asof)
+        found = analyze(daily, asof)
     except Exception as e:
         return SymbolResult(symbol, None, error=f"{symbol}: engine failed: {type(e).__name__}: {e}",
                             warnings=tuple(warns), read_s=t1 - t0,
@@ -122,18 +124,14 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
     if kinds is not None:
         found = [f for f in found if f.kind in kinds]
     rows = flatten.to_block(found)
-    b = cut(bars, asof) if asof is not None else bars
-    n = len(b)
-    c = b["close"].to_numpy(dtype=np.float64)
-    if "adj_close" in b and n and np.isfinite(b["adj_close"].to_numpy(dtype=np.float64)).all():
-        tr = b["adj_close"].to_numpy(dtype=np.float64)
-    else:
-        tr = c
-    iso = (lambda i: b.index[i].date().isoformat()) if n else None
+    d = cut_series(daily, asof)
+    n = len(d)
+    c = d.close
+    tr = d.adj_close if n and np.isfinite(d.adj_close).all() else c
     return SymbolResult(
         symbol, rows, warnings=tuple(warns),
-        last_date=iso(-1) if n else None, bars=n,
-        fresh_from=iso(max(0, n - FRESH_SESSIONS)) if n else None,
+        last_date=d.iso(-1) if n else None, bars=n,
+        fresh_from=d.iso(max(0, n - FRESH_SESSIONS)) if n else None,
         close=float(c[-1]) if n else math.nan,
         rs_score=rating.rs_score(tr), ret_63=rating.window_return(tr, 63),
         ret_252=rating.window_return(tr, 252),
@@ -336,7 +334,7 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     keeps its own workers). ``progress(done, total)`` is called once
     per symbol. ``asof=None`` means the latest date in the folder: symbols whose data ends
     earlier are scanned again as of that date (so they report ``stale``). ``analyze``
-    replaces ``engine.analyze_symbol`` (a module-level function, for tests); ``paths``
+    replaces ``engine.analyze_series`` (a module-level function, for tests); ``paths``
     scans these files instead of listing ``data_dir``.
     """
     t_start = time.perf_counter()
