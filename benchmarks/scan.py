@@ -43,7 +43,8 @@ import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 import talib  # noqa: E402
 
-from tapereader.data.readers import read_bars  # noqa: E402
+from tapereader.analysis.series import Series, series_from_arrays  # noqa: E402
+from tapereader.data.readers import read_arrays, read_bars  # noqa: E402
 from tapereader.paths import default_data_dir  # noqa: E402
 from tapereader.scan import run_scan  # noqa: E402
 from tapereader.scan.runner import symbol_files  # noqa: E402
@@ -129,23 +130,27 @@ def talib_floor(closes: list[np.ndarray]) -> float:
     return best
 
 
+def read_series(path: Path) -> Series:
+    """One file as the scan reads it: arrays, then the daily Series."""
+    return series_from_arrays(read_arrays(path)[0], path.stem)
+
+
 def tapereader_per_series(folder: Path, asof: str | None, sample: int) -> tuple[float, float]:
     """Median ms per series in this process after warm-up, on an evenly spaced sample of the
-    folder's files: (read_bars + analyze_symbol, analyze_symbol alone on bars in memory).
+    folder's files: (reading + analyze_series, analyze_series alone on bars in memory).
     The second is on the same footing as trendln, which is handed an array in memory."""
-    from tapereader.engine import analyze_symbol
+    from tapereader.engine import analyze_series
 
     paths, _ = symbol_files(folder)
     step = max(1, len(paths) // sample)
     chosen = paths[::step][:sample]
-    bars0, _ = read_bars(chosen[0])
-    analyze_symbol(bars0, chosen[0].stem, asof)
+    analyze_series(read_series(chosen[0]), asof)
     total, engine = [], []
     for p in chosen:
         t = time.perf_counter()
-        bars, _ = read_bars(p)
+        daily = read_series(p)
         t1 = time.perf_counter()
-        analyze_symbol(bars, p.stem, asof)
+        analyze_series(daily, asof)
         t2 = time.perf_counter()
         total.append(1000 * (t2 - t))
         engine.append(1000 * (t2 - t1))
@@ -191,7 +196,7 @@ def profile_detectors(folder: Path, asof: str | None, limit: int | None = None) 
                ("tapereader.analysis.trendlines", "find_trendlines"),
                ("tapereader.analysis.channels", "find_channels"),
                ("tapereader.analysis.analogs", "find_analogs"),
-               ("tapereader.engine", "_series"), ("tapereader.engine", "_stale")]
+               ("tapereader.engine", "_prepare")]
     originals = []
     for mod_name, fn in targets:
         mod = importlib.import_module(mod_name)
@@ -212,20 +217,19 @@ def profile_detectors(folder: Path, asof: str | None, limit: int | None = None) 
     paths, _ = symbol_files(folder)
     paths = paths[:limit] if limit else paths
     try:
-        warm, _ = read_bars(paths[0])
-        engine.analyze_symbol(warm, paths[0].stem, asof)
+        engine.analyze_series(read_series(paths[0]), asof)
         spent.clear()
         n = 0
         for p in paths:
             t = time.perf_counter()
             try:
-                bars, _ = read_bars(p)
+                daily = read_series(p)
             except Exception:
                 continue
-            spent["read_bars"] += time.perf_counter() - t
+            spent["read (arrays + Series)"] += time.perf_counter() - t
             t = time.perf_counter()
-            engine.analyze_symbol(bars, p.stem, asof)
-            spent["analyze_symbol (total)"] += time.perf_counter() - t
+            engine.analyze_series(daily, asof)
+            spent["analyze_series (total)"] += time.perf_counter() - t
             n += 1
     finally:
         for mod, fn, orig in originals:
