@@ -105,18 +105,28 @@ def flatten(f: Finding) -> Row:
 
 def _figures(figures: dict[str, Any], row: Row) -> None:
     """Put the ``figures.*`` cells of one finding into ``row``."""
+    row.update(_cells(figures))
+
+
+def _cells(figures: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ``figures.*`` cells of one finding: (column, value), None for an empty cell."""
     names = _NAMES
+    out = []
+    add = out.append
     for k, v in figures.items():
         name = names.get(k) or _name(k)
         t = type(v)
         if t is str or t is int or t is bool or v is None:  # the common shapes, inline
-            row[name] = v
+            add((name, v))
         elif t is float:
-            row[name] = v if _isfinite(v) else None
+            add((name, v if _isfinite(v) else None))
         elif t is list:
-            row[name] = _list_json(v)
+            add((name, _list_json(v)))
         else:
+            row: Row = {}
             _flat(name, v, row)
+            out += row.items()
+    return out
 
 
 @dataclass(slots=True)
@@ -159,17 +169,15 @@ def to_block(findings: Iterable[Finding]) -> Block:
         _put_column(cols, nones, "other_symbol", *map(list, zip(*pairs, strict=True)))
     get = cols.get
     for i, f in enumerate(fs):
-        row: Row = {}
-        _figures(f.figures, row)
-        for k, v in row.items():
-            if v is not None:
-                c = get(k)
-                if c is None:
-                    c = cols[k] = ([], [])
-                c[0].append(i)
-                c[1].append(v)
-            else:
-                nones.add(k)
+        for name, v in _cells(f.figures):
+            if v is None:
+                nones.add(name)
+                continue
+            c = get(name)
+            if c is None:
+                c = cols[name] = ([], [])
+            c[0].append(i)
+            c[1].append(v)
     packed = {k: (array("i", idx).tobytes(), vals) for k, (idx, vals) in cols.items()}
     return Block([k for k, _ in keyed], packed, nones.difference(cols))
 
