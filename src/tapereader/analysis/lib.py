@@ -18,7 +18,7 @@ def pct(new: float, old: float) -> float:
 
 def r2(x: float) -> float:
     """Round to 2 decimals, the precision every percentage and price is reported at."""
-    return float(round(float(x), 2))
+    return round(float(x), 2)  # a float: round(float, n) returns one
 
 
 def total_return_pct(s: Series, i0: int, i1: int) -> float | None:

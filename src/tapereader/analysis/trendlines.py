@@ -238,8 +238,9 @@ def _name(s: Series, sp: _Space, j: int) -> str:
 
 
 def _isos(s: Series, idx: list[int]) -> list[str]:
-    """``[s.iso(i) for i in idx]`` in one conversion."""
-    if len(idx) < 3:
+    """``[s.iso(i) for i in idx]``, in one conversion for long lists (``datetime_as_string``
+    costs ~6 us however short the list, ``iso`` ~0.3 us a date)."""
+    if len(idx) < 20:
         return [s.iso(i) for i in idx]
     return np.datetime_as_string(s.dates[idx]).tolist()
 
