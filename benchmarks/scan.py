@@ -253,6 +253,24 @@ def profile_detectors(folder: Path, asof: str | None, limit: int | None = None) 
     return {k: round(1000 * v / n, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
 
 
+def calibration_ms() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 5): how fast this machine runs
+    right now. On the shared development machine it drifts by up to ~1.6x over an hour,
+    and the scan's wall time with it; quote the two together."""
+    def loop() -> int:
+        s = 0
+        for i in range(1_000_000):
+            s += i * i % 7
+        return s
+
+    best = math.inf
+    for _ in range(5):
+        t = time.perf_counter()
+        loop()
+        best = min(best, time.perf_counter() - t)
+    return 1000 * best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="tapereader universe scan benchmark")
     ap.add_argument("--quick", action="store_true", help="real 504-stock universe only")
@@ -277,7 +295,9 @@ def main() -> None:
             print(f"{k:40s} {v:8.3f} ms/symbol")
         print(json.dumps({"profile_ms_per_symbol": prof}))
         return
-    print(f"cpus available: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.2f}")
+    calib = calibration_ms()
+    print(f"cpus available: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.2f}, "
+          f"calibration loop: {calib:.0f} ms")
     r = timed_scan(real, a.asof, a.engine, a.workers)
     print(f"real universe: {r['symbols']} symbols, {r['findings']} findings, "
           f"{r['errors']} errors, wall {r['wall_s']:.2f} s ({r['ms_per_symbol']:.2f} ms/symbol; "
@@ -304,7 +324,7 @@ def main() -> None:
            "tapereader_with_read_ms_per_series": round(ours, 3),
            "speedup_vs_trendln": round(speedup, 1),
            "speedup_vs_trendln_with_read": round(tl / ours, 1),
-           "load_avg_1m": round(os.getloadavg()[0], 2),
+           "load_avg_1m": round(os.getloadavg()[0], 2), "calibration_ms": round(calib, 1),
            "talib_floor_s": round(floor, 4), "panel_read_s": round(read_s, 3)}
     if not a.quick:
         import synthetic

@@ -32,6 +32,14 @@ def test_help_lists_commands():
         assert cmd in r.stdout
 
 
+def test_version():
+    from importlib.metadata import version
+
+    r = run("--version")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"tapereader {version('tapereader')}"
+
+
 @pytest.mark.realdata
 def test_bars_weekly_csv(market_dir):
     r = run("bars", "GSPC", "--weekly", "--asof", "2013-07-08", "--format", "csv", data=market_dir)

@@ -32,6 +32,21 @@ StoreOpt = Annotated[Path | None, typer.Option(
     "--db", help="Read bars from this DuckDB store (filled by `fetch`) instead of --data.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import tapereader
+
+        out.print(f"tapereader {tapereader.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """tapereader reads market charts like a chartist and writes the daily note."""
+
+
 class Fmt(StrEnum):
     table = "table"
     csv = "csv"
