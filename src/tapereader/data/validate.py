@@ -6,7 +6,7 @@ the rule broken; only the first offending row of the first broken rule is named,
 count of how many rows break it. Suspicious but legal data (a 40% day, a long gap of
 sessions, zero volume) comes back as :class:`DataWarning`, aggregated so that a file never
 produces more than a handful. All checks are vectorised (a 3000-row file takes ~1 ms).
-Readers with a fast parser hand their arrays to :func:`bars_if_valid` instead: every rule
+Readers with a fast parser hand their arrays to :func:`arrays_if_valid` instead: every rule
 in one numba pass (~20 us); only when it refuses does :func:`validate_frame` run, so the
 messages come from one place.
 """
@@ -284,13 +284,6 @@ def arrays_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
     return BarArrays(dates, values), _warnings(dates, values, source, ordinals)
 
 
-def bars_if_valid(dates: np.ndarray, values: dict[str, np.ndarray],
-                  source: str) -> tuple[Bars, list[DataWarning]] | None:
-    """:func:`arrays_if_valid` as Bars."""
-    got = arrays_if_valid(dates, values, source)
-    return None if got is None else (got[0].frame(), got[1])
-
-
 @numba.njit(cache=True)
 def _session_ordinals_if_valid(o, h, lo, c, adj, vol, ns, sessions, tol):
     """Each date's position among ``sessions`` when every row passes every rule, else None.
@@ -335,17 +328,22 @@ def _na_mask(col: pd.Series) -> np.ndarray:
     return na
 
 
-def _dates_text(idx: pd.DatetimeIndex) -> str:
-    return ", ".join(str(d.date()) for d in idx)
+def _day(dates: np.ndarray, i: int) -> str:
+    """ISO date of ``dates[i]`` (datetime64)."""
+    return str(dates[i].astype("datetime64[D]"))
+
+
+def _dates_text(dates: np.ndarray, at: np.ndarray) -> str:
+    return ", ".join(_day(dates, i) for i in at)
 
 
 def _summarise(found: list[DataWarning], total: int, source: str, what: str,
-               idx: pd.DatetimeIndex, first: np.ndarray) -> list[DataWarning]:
+               dates: np.ndarray, first: np.ndarray) -> list[DataWarning]:
     if total <= SHOWN:
         return found
     return [*found[:SHOWN], DataWarning(
         source, "file", f"{total} {what} in all ({total - SHOWN} more not listed; "
-                        f"first: {_dates_text(idx[first[:SHOWN]])})")]
+                        f"first: {_dates_text(dates, first[:SHOWN])})")]
 
 
 def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
@@ -357,29 +355,21 @@ def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
 def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,
               ordinals: np.ndarray | None = None) -> list[DataWarning]:
     """Warnings for validated arrays (``dates`` datetime64[ns]); ``ordinals``: each date's
-    position among the sessions, when the caller has them (saves lookups). The dates are
-    only turned into an index when there is something to report."""
+    position among the sessions, when the caller has them (saves lookups)."""
     out: list[DataWarning] = []
-    index: list[pd.DatetimeIndex] = []
-
-    def idx() -> pd.DatetimeIndex:
-        if not index:
-            index.append(pd.DatetimeIndex(dates, name="date"))
-        return index[0]
-
     close = values["close"]
     if len(close) > 1:
         move = close[1:] / close[:-1] - 1.0
         big = np.flatnonzero(np.abs(move) > BIG_MOVE)
         if len(big):
             found = [
-                DataWarning(source, f"date {idx()[i + 1].date()}",
+                DataWarning(source, f"date {_day(dates, i + 1)}",
                             f"close moved {move[i]:+.1%} in one session (from {_fmt(close[i])} "
-                            f"on {idx()[i].date()} to {_fmt(close[i + 1])}): "
+                            f"on {_day(dates, i)} to {_fmt(close[i + 1])}): "
                             f"missing split adjustment?")
                 for i in big[:SHOWN]
             ]
-            out += _summarise(found, len(big), source, "one-session moves over 40%", idx(),
+            out += _summarise(found, len(big), source, "one-session moves over 40%", dates,
                               big + 1)
 
         if ordinals is not None:
@@ -391,11 +381,11 @@ def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,
         gaps = np.flatnonzero(missing > MAX_GAP)
         if len(gaps):
             found = [
-                DataWarning(source, f"dates {idx()[i].date()}..{idx()[i + 1].date()}",
+                DataWarning(source, f"dates {_day(dates, i)}..{_day(dates, i + 1)}",
                             f"gap of {int(missing[i])} missing sessions")
                 for i in gaps[:SHOWN]
             ]
-            out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions", idx(),
+            out += _summarise(found, len(gaps), source, f"gaps over {MAX_GAP} sessions", dates,
                               gaps)
     if "volume" in values:
         zero = np.flatnonzero(values["volume"] == 0)
@@ -404,5 +394,5 @@ def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,
             out.append(DataWarning(
                 source, "file",
                 f"{len(zero)} zero-volume day{'s' if len(zero) > 1 else ''} "
-                f"(first: {_dates_text(idx()[zero[:SHOWN]])}{more})"))
+                f"(first: {_dates_text(dates, zero[:SHOWN])}{more})"))
     return out
