@@ -70,8 +70,10 @@ def _common(series: Mapping[str, Series], symbols: Iterable[str]) -> tuple[np.nd
 
 def _aligned(series: Mapping[str, Series], syms: list[str]
              ) -> tuple[np.ndarray, dict, str, str] | None:
-    """``_common`` dates (None when fewer than two), their indexes per symbol, the timeframe
-    and the last shared date."""
+    """``_common`` dates, their indexes per symbol, the timeframe and the last shared date;
+    None for fewer than two symbols or shared dates."""
+    if len(syms) < 2:
+        return None
     dates, ix = _common(series, syms)
     if len(dates) < 2:
         return None
@@ -135,8 +137,6 @@ def find_leadership(series: Mapping[str, Series], symbols: Iterable[str],
     The finding's ``symbol`` is the leader; ``ranking`` is ``[{symbol, pct}]``.
     """
     syms = list(dict.fromkeys(symbols))
-    if len(syms) < 2:
-        return []
     aligned = _aligned(series, syms)
     if aligned is None:
         return []
@@ -176,8 +176,6 @@ def find_cross_asset(series: Mapping[str, Series], roles: Mapping[str, str],
     price each return used. YTD runs from the last shared close of the previous year.
     """
     syms = [s for s in roles if s in series]
-    if len(syms) < 2:
-        return []
     aligned = _aligned(series, syms)
     if aligned is None:
         return []

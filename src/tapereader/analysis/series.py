@@ -61,17 +61,8 @@ def series_from_arrays(bars: BarArrays, symbol: str) -> Series:
     """The daily Series of validated arrays (what ``series_from_bars`` gives for their
     frame, without building one). Arrays are used as they are when they are contiguous,
     writable float64 (read-only Arrow buffers are copied: numba would compile again)."""
-    n = len(bars)
-    nan = None
-    cols = {}
-    for name in _COLUMNS:
-        v = bars.values.get(name)
-        if v is None:
-            if nan is None:
-                nan = np.full(n, np.nan)
-            cols[name] = nan.copy()
-        else:
-            cols[name] = np.require(v, dtype=np.float64, requirements=("C", "W"))
+    cols = {name: np.full(len(bars), np.nan) if (v := bars.values.get(name)) is None
+            else np.require(v, dtype=np.float64, requirements=("C", "W")) for name in _COLUMNS}
     return Series(symbol, "daily", bars.dates.astype("datetime64[D]"), **cols)
 
 

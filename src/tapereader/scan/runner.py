@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.series import Series
+from ..analysis.series import Series, cut_series, series_from_arrays
 from ..data.errors import DataError, TapereaderError
 from ..findings import KINDS, Finding
 from . import flatten, rating
@@ -90,7 +90,6 @@ class ScanResult:
 
 
 def _read(path: Path) -> tuple[Series, list[str]]:
-    from ..analysis.series import series_from_arrays
     from ..data.readers import read_arrays
 
     bars, warns = read_arrays(path)
@@ -100,8 +99,6 @@ def _read(path: Path) -> tuple[Series, list[str]]:
 def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | None = None,
                 analyze: Analyze | None = None) -> SymbolResult:
     """Read one symbol file and run the engine on it; errors become ``SymbolResult.error``."""
-    from ..analysis.series import cut_series
-
     path = Path(path)
     symbol = path.stem
     t0 = time.perf_counter()
