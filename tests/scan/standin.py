@@ -40,3 +40,15 @@ def analyze(daily: Series, asof: str | None = None) -> list[Finding]:
                             "previous_date": b.iso(i)},
                            f"{symbol} record"))
     return out
+
+
+def gc_state(daily: Series, asof: str | None = None) -> list[Finding]:
+    """One finding saying whether the process running it collects garbage and whether it
+    inherited frozen objects (what a pool worker should: yes and yes)."""
+    import gc
+
+    last = daily.iso(-1)
+    return [Finding("change", daily.symbol, "daily", last, last,
+                    {"sessions": 1, "pct": 0.0, "start_date": last,
+                     "gc_enabled": gc.isenabled(), "inherited_frozen": gc.get_freeze_count() > 0},
+                    f"{daily.symbol} gc")]

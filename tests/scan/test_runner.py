@@ -125,3 +125,33 @@ def test_chunked_covers_everything_in_order():
     assert max(len(c) for c in ch) <= 32
     assert chunked([], 4) == []
     assert chunked([1], 4) == [[1]]
+
+
+def test_pool_workers_collect_garbage_and_the_driver_gets_its_gc_state_back(small_universe):
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    res = run_scan(small_universe, ASOF, workers=2, analyze=standin.gc_state)
+    ok = res.rows[res.rows["symbol"] != "BAD"]
+    # forked after the driver froze its heap: the workers never walk it, but do collect
+    assert ok["figures.gc_enabled"].all() and ok["figures.inherited_frozen"].all()
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # unfrozen, collector back on
+    gc.disable()
+    try:
+        run_scan(small_universe, ASOF, workers=2, analyze=standin.gc_state)
+        assert not gc.isenabled()  # a caller's choice to keep the collector off is kept
+    finally:
+        gc.enable()
+
+
+def test_a_callers_own_frozen_objects_stay_frozen(small_universe):
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        res = run_scan(small_universe, ASOF, workers=2, analyze=standin.gc_state)
+        assert gc.get_freeze_count() == frozen
+        assert res.rows.loc[res.rows["symbol"] != "BAD", "figures.gc_enabled"].all()
+    finally:
+        gc.unfreeze()

@@ -224,30 +224,33 @@ def _run_local(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...]
             col.add(scan_chunk(ch, asof, kinds, analyze))
         return
     ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    if ctx is not None and analyze is None:
-        # Warm up once here, then fork: every worker inherits the imported modules, the
-        # loaded numba code and the calendar instead of paying ~1.5-2.5 s each for them.
-        # The warm-up is the first symbol of the scan, so no work is wasted.
-        first, *rest = chunks[0]
-        col.add(scan_chunk([first], asof, kinds, analyze))
-        chunks = [rest, *chunks[1:]] if rest else chunks[1:]
     gc_on = gc.isenabled()  # for the workers, forked while the driver's collector pauses
-    with _gc_paused(), ProcessPoolExecutor(
-            max_workers=min(workers, len(chunks)), mp_context=ctx,
-            initializer=_worker_init, initargs=(gc_on,)) as pool:
-        futs = {pool.submit(scan_chunk, ch, asof, kinds, analyze): ch for ch in chunks}
-        for fut in as_completed(futs):
-            try:
-                col.add(fut.result())
-            except Exception as e:
-                col.fail(futs[fut], e)
+    with _gc_paused():
+        if ctx is not None and analyze is None:
+            # Warm up once here, then fork: every worker inherits the imported modules, the
+            # loaded numba code and the calendar instead of paying ~1.5-2.5 s each for them.
+            # The warm-up is the first symbol of the scan, so no work is wasted.
+            first, *rest = chunks[0]
+            col.add(scan_chunk([first], asof, kinds, analyze))
+            chunks = [rest, *chunks[1:]] if rest else chunks[1:]
+        with _frozen(ctx is not None), ProcessPoolExecutor(
+                max_workers=min(workers, len(chunks)), mp_context=ctx,
+                initializer=_worker_init, initargs=(gc_on,)) as pool:
+            futs = {pool.submit(scan_chunk, ch, asof, kinds, analyze): ch for ch in chunks}
+            for fut in as_completed(futs):
+                try:
+                    col.add(fut.result())
+                except Exception as e:
+                    col.fail(futs[fut], e)
 
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """No garbage collection inside (restored after): the driver's results are many small
-    objects without cycles, and the collector would walk the whole growing heap again and
-    again while the workers need the cores (~0.2-0.3 s of a 504-symbol scan)."""
+    """No garbage collection inside (restored after). The warm-up creates hundreds of
+    thousands of long-lived objects (numba's registries and code) that the collector
+    would walk two or three times (~0.1 s); the driver's results are many small objects
+    without cycles, and walking the growing heap again and again would take the cores
+    from the workers (~0.2-0.3 s of a 504-symbol scan)."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -255,6 +258,22 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+@contextmanager
+def _frozen(forking: bool) -> Iterator[None]:
+    """Before forking workers, move every object to the collector's permanent generation
+    (``gc.freeze``, the recipe the gc docs give for fork): the workers' collections then
+    never walk the heap they inherit, nor write to its pages. Undone after, unless the
+    caller had frozen objects of their own (then we leave the freeze to them)."""
+    freeze = forking and gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
 
 
 def _worker_init(gc_on: bool) -> None:
