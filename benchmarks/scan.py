@@ -14,11 +14,15 @@ Measures in one run:
   i.e. the least work any scan must do, plus the time to read the panel in one process.
 
 Numba's kernels are compiled (once per checkout) in a child process first
-(``numba_cache.py``), so the scans time what every run pays: loading them. Peak memory is the
-sum of the peak RSS of this process and of each of its children (pool or
-Dask workers; see ``PeakRSS``). The last line printed is one JSON object.
+(``numba_cache.py``), so the scans time what every run pays: loading them. Each scan runs
+cold, in a new process, timed from the call to ``run_scan`` (imports excluded); the real
+universe is scanned ``--runs`` times (default 5) and the median is reported with every run,
+because this machine's speed drifts by up to ~1.6x within minutes. Peak memory is the sum of
+the peak RSS of the scanning process and of each of its children (pool or Dask workers; see
+``PeakRSS``), the largest over the runs. The last line printed is one JSON object.
 
-    python benchmarks/scan.py [--quick] [--engine local|dask] [--workers N] [--sample 10]
+    python benchmarks/scan.py [--quick] [--runs 5] [--engine local|dask] [--workers N]
+                              [--sample 10]
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import math
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -57,7 +62,8 @@ TARGETS = {"real_wall_s": 3.0, "speedup_vs_trendln": 100.0, "synthetic_wall_s": 
 
 
 class PeakRSS:
-    """Peak memory of this process plus all its descendants (pool or Dask workers).
+    """Peak memory of a process (default: this one) plus all its descendants (pool or Dask
+    workers).
 
     On Linux each process's own high-water mark (``VmHWM``) is read every 100 ms and the
     per-process peaks are summed at the end: an upper bound of the true simultaneous peak
@@ -65,11 +71,11 @@ class PeakRSS:
     (which took ~5% of a core from the scan it measured). Elsewhere: RSS sampled instead.
     """
 
-    def __init__(self, every: float = 0.1) -> None:
+    def __init__(self, every: float = 0.1, root: psutil.Process | None = None) -> None:
         self.every = every
         self._peaks: dict[int, int] = {}
         self._stop = threading.Event()
-        self._me = psutil.Process()
+        self._me = root or psutil.Process()
 
     @staticmethod
     def _hwm(p: psutil.Process) -> int:
@@ -83,9 +89,15 @@ class PeakRSS:
         return p.memory_info().rss
 
     def _sample(self) -> None:
-        for p in [self._me, *self._me.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                self._peaks[p.pid] = max(self._peaks.get(p.pid, 0), self._hwm(p))
+        with contextlib.suppress(psutil.Error):  # the root may have ended
+            procs = [self._me, *self._me.children(recursive=True)]
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    self.add(p.pid, self._hwm(p))
+
+    def add(self, pid: int, peak: int) -> None:
+        """A process's peak in bytes, e.g. as it reported it on its way out."""
+        self._peaks[pid] = max(self._peaks.get(pid, 0), peak)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -108,18 +120,43 @@ class PeakRSS:
         return sum(self._peaks.values()) / 2**20
 
 
-def timed_scan(folder: Path, asof: str | None, engine: str, workers: int | None) -> dict:
-    with PeakRSS() as mem:
-        t = time.perf_counter()
-        res = run_scan(folder, asof, engine=engine, workers=workers)
-        wall = time.perf_counter() - t
+def timed_scan(folder: Path, asof: str | None, engine: str, workers: int | None,
+               runs: int = 1) -> dict:
+    """``runs`` cold scans, each in a new process (so each pays what a ``tapereader scan``
+    pays: numba's first use, loading the cached kernels, forking the pool), timed from the
+    call to ``run_scan`` to its result. The machine's speed drifts by up to ~1.6x within
+    minutes, so the median of several runs is reported, with the fastest and slowest."""
+    got = []
+    for _ in range(runs):
+        cmd = [sys.executable, __file__, "--child", str(folder), "--asof", asof or "",
+               "--engine", engine, "--workers", str(workers or 0)]
+        proc = psutil.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        with PeakRSS(root=proc) as mem:
+            out, _ = proc.communicate()
+        if proc.returncode:
+            raise SystemExit(f"scan child failed ({proc.returncode}): {' '.join(cmd)}")
+        r = json.loads(out.strip().splitlines()[-1])
+        mem.add(proc.pid, r.pop("own_peak_bytes"))  # its last ~100 ms included
+        got.append({**r, "peak_rss_mb": mem.mb})
+    walls = [g["wall_s"] for g in got]
+    med = statistics.median(walls)
+    r = min(got, key=lambda g: abs(g["wall_s"] - med))  # the median run's other figures
+    return {**r, "wall_s": med, "wall_runs": walls, "ms_per_symbol": 1000 * med / r["symbols"],
+            "peak_rss_mb": max(g["peak_rss_mb"] for g in got)}
+
+
+def child_scan(folder: Path, asof: str | None, engine: str, workers: int | None) -> dict:
+    """One scan in this (new) process: what ``timed_scan`` runs in each child."""
+    t = time.perf_counter()
+    res = run_scan(folder, asof, engine=engine, workers=workers)
+    wall = time.perf_counter() - t
     n = len(res.symbols) + len(res.errors)
     cpu = res.timings["read_cpu_s"] + res.timings["analyze_cpu_s"]
     return {"symbols": n, "errors": len(res.errors), "findings": len(res.rows),
-            "wall_s": wall, "ms_per_symbol": 1000 * wall / n, "cpu_ms_per_symbol": 1000 * cpu / n,
+            "wall_s": wall, "cpu_ms_per_symbol": 1000 * cpu / n,
             "read_ms_per_symbol": 1000 * res.timings["read_cpu_s"] / n,
             "analyze_ms_per_symbol": 1000 * res.timings["analyze_cpu_s"] / n,
-            "peak_rss_mb": mem.mb, "timings": res.timings}
+            "timings": res.timings, "own_peak_bytes": PeakRSS._hwm(psutil.Process())}
 
 
 def load_panel(folder: Path) -> tuple[list[np.ndarray], float]:
@@ -287,9 +324,15 @@ def main() -> None:
                     help="reuse/keep the synthetic files here (default: a temp folder)")
     ap.add_argument("--universe", type=Path, default=None,
                     help="the 'real' folder (default $TAPEREADER_DATA/universe)")
+    ap.add_argument("--runs", type=int, default=5,
+                    help="cold scans of the real universe (the median is reported)")
+    ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--profile", action="store_true",
                     help="only: ms per symbol by detector, in one process (real universe)")
     a = ap.parse_args()
+    if a.child is not None:  # one timed scan, for timed_scan in the parent
+        print(json.dumps(child_scan(a.child, a.asof or None, a.engine, a.workers or None)))
+        return
 
     real = a.universe or Path(os.environ.get("TAPEREADER_DATA") or default_data_dir()) / "universe"
     if a.profile:
@@ -302,9 +345,11 @@ def main() -> None:
     calib = calibration_ms()
     print(f"cpus available: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.2f}, "
           f"calibration loop: {calib:.0f} ms (numba cache checked in a child: {compile_s:.1f} s)")
-    r = timed_scan(real, a.asof, a.engine, a.workers)
+    r = timed_scan(real, a.asof, a.engine, a.workers, a.runs)
+    runs = " ".join(f"{w:.2f}" for w in r["wall_runs"])
     print(f"real universe: {r['symbols']} symbols, {r['findings']} findings, "
-          f"{r['errors']} errors, wall {r['wall_s']:.2f} s ({r['ms_per_symbol']:.2f} ms/symbol; "
+          f"{r['errors']} errors, wall {r['wall_s']:.2f} s, the median of {len(r['wall_runs'])} "
+          f"cold runs ({runs}) ({r['ms_per_symbol']:.2f} ms/symbol; "
           f"cpu {r['cpu_ms_per_symbol']:.2f} ms/symbol = read {r['read_ms_per_symbol']:.2f} + "
           f"engine {r['analyze_ms_per_symbol']:.2f}), peak RSS {r['peak_rss_mb']:.0f} MB")
     closes, read_s = load_panel(real)
@@ -319,7 +364,8 @@ def main() -> None:
           f"{engine_only:.2f} ms/series ({speedup:.0f}x), with reading the file {ours:.2f} ms "
           f"({tl / ours:.0f}x) (one process, median of 100 series)")
     out = {"symbols": r["symbols"], "findings": r["findings"], "engine": a.engine,
-           "wall_s": round(r["wall_s"], 3), "ms_per_symbol": round(r["ms_per_symbol"], 3),
+           "wall_s": round(r["wall_s"], 3), "wall_runs_s": [round(w, 3) for w in r["wall_runs"]],
+           "ms_per_symbol": round(r["ms_per_symbol"], 3),
            "cpu_ms_per_symbol": round(r["cpu_ms_per_symbol"], 3),
            "read_ms_per_symbol": round(r["read_ms_per_symbol"], 3),
            "engine_ms_per_symbol": round(r["analyze_ms_per_symbol"], 3),
