@@ -106,3 +106,26 @@ def test_summary_with_no_findings_and_with_nothing_readable(small_universe, tmp_
     assert "1 skipped" in console.export_text()
     write_scan(res, tmp_path / "empty.csv")
     assert (tmp_path / "empty.csv").read_text().startswith("symbol,kind,timeframe,date,known_at")
+
+
+def test_fast_csv_writes_what_pandas_writes_for_the_typed_table(tmp_path):
+    from tapereader.findings import Finding
+    from tapereader.scan.flatten import findings_frame
+    from tapereader.scan.output import to_csv
+
+    def f(sym: str, figures: dict, summary: str) -> Finding:
+        return Finding("change", sym, "daily", "2013-07-08", "2013-07-08",
+                       {"sessions": 5, "pct": 1.0, "start_date": "2013-07-01", **figures}, summary)
+
+    # every column type, empty cells in each, and the text CSV must quote or escape
+    rows = findings_frame([
+        f("A", {"x": 0.1, "tiny": 1e-05, "big": 1e16, "n": 3, "flag": True,
+                "note": 'say "hi", then\nleave', "uni": "Zürich ≈ 5%"}, "a, b"),
+        f("B", {"x": -2.5, "n": -7, "flag": False, "note": ""}, 'quote "q"'),
+        f("C", {"tiny": 123456789.125}, "plain"),
+    ])
+    assert {str(t) for t in rows.dtypes} >= {"float64", "Int64", "boolean", "str"}
+    to_csv(rows, tmp_path / "fast.csv")
+    rows.to_csv(tmp_path / "ref.csv", index=False, lineterminator="\n")
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
+    assert b'"say ""hi"", then\nleave"' in (tmp_path / "fast.csv").read_bytes()
