@@ -6,6 +6,7 @@ never a traceback (``main`` turns TapereaderError into that).
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from enum import StrEnum
@@ -253,6 +254,16 @@ def scan(
 
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line and exit code 1."""
+    try:
+        _run()
+    finally:
+        # The process ends here and its memory goes with it: freezing every object keeps
+        # the interpreter's final collections from walking the whole heap (numba's and
+        # pandas' objects included), ~0.4 s of every command's exit.
+        gc.freeze()
+
+
+def _run() -> None:
     try:
         rc = app(standalone_mode=False)
     except TapereaderError as e:

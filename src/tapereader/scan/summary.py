@@ -28,9 +28,10 @@ def fresh_rows(result: ScanResult, kinds: tuple[str, ...]) -> pd.DataFrame:
     rows = result.rows
     if rows.empty:
         return rows.assign(rs_rating=pd.Series(dtype="Int64"))
-    sel = rows[rows["kind"].isin(kinds)]
-    start = sel["symbol"].map(result.symbols["fresh_from"])
-    sel = sel[sel["known_at"] >= start]
+    # decide on the three columns it takes, then take the rows once (the table is wide)
+    kind = rows["kind"].isin(kinds)
+    start = rows["symbol"].map(result.symbols["fresh_from"])
+    sel = rows[kind & (rows["known_at"] >= start)]
     sel = sel.assign(rs_rating=sel["symbol"].map(result.rating).astype("Int64"))
     return sel.sort_values(["rs_rating", "symbol", "date", "kind"],
                            ascending=[False, True, True, True], na_position="last",
