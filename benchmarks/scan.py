@@ -125,7 +125,7 @@ def timed_scan(folder: Path, asof: str | None, engine: str, workers: int | None,
     """``runs`` cold scans, each in a new process (so each pays what a ``tapereader scan``
     pays: numba's first use, loading the cached kernels, forking the pool), timed from the
     call to ``run_scan`` to its result. The machine's speed drifts by up to ~1.6x within
-    minutes, so the median of several runs is reported, with the fastest and slowest."""
+    minutes, so the median of several runs is reported, with every run."""
     got = []
     for _ in range(runs):
         cmd = [sys.executable, __file__, "--child", str(folder), "--asof", asof or "",

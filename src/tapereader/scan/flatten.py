@@ -98,14 +98,9 @@ def flatten(f: Finding) -> Row:
                 "date": f.date, "known_at": f.known_at}
     if f.other_symbol:
         row["other_symbol"] = f.other_symbol
-    _figures(f.figures, row)
+    row.update(_cells(f.figures))
     row["summary"] = f.summary
     return row
-
-
-def _figures(figures: dict[str, Any], row: Row) -> None:
-    """Put the ``figures.*`` cells of one finding into ``row``."""
-    row.update(_cells(figures))
 
 
 def _cells(figures: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -144,11 +139,6 @@ class Block:
 
     def __len__(self) -> int:
         return len(self.keys)
-
-    @property
-    def names(self) -> set[str]:
-        """Every column seen, empty or not."""
-        return set(self.cols) | self.empty
 
 
 def to_block(findings: Iterable[Finding]) -> Block:
