@@ -1,5 +1,5 @@
 # One command each, on a fresh machine: `make report` (the daily note) and `make test`.
-# Both create .venv and install tapereader with its pinned dependencies first.
+# Both create .venv and install tapereader with the exact versions in constraints.txt first.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -9,10 +9,10 @@ OUT    ?= out
 
 .PHONY: install report findings test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
