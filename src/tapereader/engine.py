@@ -86,8 +86,17 @@ def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> 
 
 
 def _single(d: Series, w: Series) -> list[Finding]:
-    from .analysis import (channels, gaps, levels, moves, records, reversals, targets,
-                           trendlines, zones)
+    from .analysis import (
+        channels,
+        gaps,
+        levels,
+        moves,
+        records,
+        reversals,
+        targets,
+        trendlines,
+        zones,
+    )
     from .analysis.analogs import find_analogs
     from .analysis.swings import find_swings
 

@@ -65,7 +65,7 @@ def test_gap_down_is_resistance_and_small_gaps_are_noise():
     open_ = np.r_[close[:1], close[:-1]]
     open_[40] = 106.0
     s = make_series(close, open_=open_, spread_pct=0.2)
-    f = [x for x in find_gaps(s) if x.figures["gap_date"] == s.iso(40)][0].figures
+    f = next(x for x in find_gaps(s) if x.figures["gap_date"] == s.iso(40)).figures
     assert f["role"] == "resistance" and f["direction"] == "down"
     assert (f["low"], f["high"]) == (round(float(s.high[40]), 2), round(float(s.low[39]), 2))
     assert f["distance_pct"] < 0
