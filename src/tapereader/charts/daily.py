@@ -121,6 +121,10 @@ def render_benchmark(spec: ChartSpec, bars: dict[str, pd.DataFrame], asof: str, 
         if spec.panel_level is not None:
             axv.axhline(spec.panel_level, color=style.GREY, linewidth=0.8, linestyle=":",
                         gid="axis-rule")
+        if np.isfinite(vy[-1]):
+            axv.annotate(fmt.level(vy[-1]), (n - 1, vy[-1]), xytext=(-4, 0),
+                         textcoords="offset points", ha="right", va="center", fontsize=7.5,
+                         color=VIX_COLOUR)
         fin = vy[np.isfinite(vy)]
         vlo, vhi = (float(fin.min()), float(fin.max())) if len(fin) else (0.0, 1.0)
         if spec.panel_level is not None:

@@ -289,7 +289,11 @@ def place_legend(ax: Axes, fig: Figure, headroom: int = 3,
     ``headroom`` times, ``retick(lo, hi)`` re-placing the y ticks); else below the axes.
     Call after the axes' limits and layout are set."""
     renderer = _renderer(fig)
+    frame = ax.get_window_extent(renderer)
     leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
+    if kw.get("ncols", 1) > 1 and leg.get_window_extent(renderer).width > 0.98 * frame.width:
+        kw["ncols"] = 1  # two columns would not fit across the axes
+        leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
     for _ in range(headroom + 1):
         for loc in LEGEND_LOCS:
             leg.set_loc(loc)  # type: ignore[arg-type]  # a str of LEGEND_LOCS

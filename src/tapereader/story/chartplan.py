@@ -16,8 +16,8 @@ Which charts, by regime (named functions below, each tested):
   the story: a record, a 52-week low, a correction or bear market, the headline's subject;
 - the trend chart of the note's top trend line;
 - the leadership pair (overlay, and the ratio when it made a new high) when a leader is up;
-- the leader's channels and analog only when the leader rises with them (not on a fear day,
-  not in a falling market);
+- the leader's channels and analog only when the channels are the leader's (or its ETF's)
+  and it rises with them (not on a fear day, not in a falling market);
 - the cross-asset bars when the note compares asset classes.
 """
 
@@ -311,7 +311,9 @@ def chart_plan(findings: list[Finding], note: Any, wl: Watchlist, asof: str,
     chans = tuple(picks.get("channels") or ())
     analogs = picks.get("analogs") or []
     analog = analogs[0] if analogs else None
-    if sym and ok(sym) and channel_matters(chans, analog, rising, fear):
+    leader = picks.get("leader")
+    family = {leader, ranking.twin(leader, wl, wl.instruments)} if leader else set()
+    if sym and ok(sym) and sym in family and channel_matters(chans, analog, rising, fear):
         specs.append(ChartSpec("channels", _section("channels", keys), (sym,),
                                "the leader climbs in its channel", channels=chans,
                                analog=analog))
