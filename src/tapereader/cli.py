@@ -342,6 +342,15 @@ def one_line_errors(fn: F) -> F:
     return cast(F, wrapper)
 
 
+def _register_site() -> None:
+    from .web.commands import register
+
+    register(app)
+
+
+_register_site()  # publish, serve, manage, send, worker, daily (tapereader.web.commands)
+
+
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line and an exit code."""
     try:
