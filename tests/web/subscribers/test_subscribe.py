@@ -57,7 +57,8 @@ def test_subscribe_sends_one_confirmation_and_waits(client, wired):
     msg = sink.wait_for(1)[0]
     assert msg["To"] == "reader@example.com" and "Confirm" in msg["Subject"]
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert re.fullmatch(r"<https?://\S+/subscribe/unsubscribe/\S+/>", msg["List-Unsubscribe"].strip())
+    unsub = msg["List-Unsubscribe"].strip()
+    assert re.fullmatch(r"<https?://\S+/subscribe/unsubscribe/\S+/>", unsub)
     assert "Unsubscribe" in msg.get_body(("html",)).get_content()
     assert not may_send(sub, Channel.EMAIL, "daily")   # nothing before confirmation
 

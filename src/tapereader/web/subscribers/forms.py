@@ -9,7 +9,7 @@ from django.conf import settings
 from phonenumber_field.formfields import PhoneNumberField
 
 from . import disclosures
-from .models import Channel, Topic
+from .models import Channel, Disclosure, Topic
 
 
 class SubscribeForm(forms.Form):
@@ -20,7 +20,7 @@ class SubscribeForm(forms.Form):
                                  attrs={"autocomplete": "tel", "inputmode": "tel"}))
     topics = forms.MultipleChoiceField(label="What to receive", choices=Topic.choices,
                                        widget=forms.CheckboxSelectMultiple, required=False,
-                                       initial=[Topic.DAILY.value])
+                                       initial=[Topic.DAILY])
     email_consent = forms.BooleanField(required=False, initial=False)
     sms_consent = forms.BooleanField(required=False, initial=False)
     email_disclosure = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -39,8 +39,8 @@ class SubscribeForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("email_disclosure", disclosures.sha256_text(self.email_text))
             self.initial.setdefault("sms_disclosure", disclosures.sha256_text(self.sms_text))
-        self.email_disclosure_obj = None
-        self.sms_disclosure_obj = None
+        self.email_disclosure_obj: Disclosure | None = None
+        self.sms_disclosure_obj: Disclosure | None = None
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))

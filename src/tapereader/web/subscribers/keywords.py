@@ -28,7 +28,7 @@ _FREE_TEXT_STOP = [
     r"\b(stop|quit|cease|end)\b.{0,20}\b(text|texts|texting|messag\w*|sms|sending|contact\w*)\b",
     r"\b(don'?t|do not|dont|never)\b.{0,12}\b(text|message|contact|send)\b",
     r"\bno more\b.{0,12}\b(texts?|messages?|sms)\b",
-    r"\b(unsubscribe|opt\s*-?\s*out|revoke)\b",
+    r"\b(unsubscribe|opt\s*-?\s*(me\s+)?out|revoke)\b",
     r"\b(remove|take)\s+me\b",
     r"\bleave me alone\b",
     r"^\s*stop\b",

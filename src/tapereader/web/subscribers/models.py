@@ -16,22 +16,26 @@ from django.db.models.functions import Lower
 from phonenumber_field.modelfields import PhoneNumberField
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+class Channel:
+    EMAIL = "email"
+    SMS = "sms"
+    choices: ClassVar = [(EMAIL, "Email"), (SMS, "SMS")]
 
 
-class Topic(models.TextChoices):
-    DAILY = "daily", "The daily note"
-    REVERSAL = "alert_reversal", "Alert: a one-day bearish reversal"
-    TRENDLINE = "alert_trendline", "Alert: a broken trend line"
+class Topic:
+    DAILY = "daily"
+    REVERSAL = "alert_reversal"
+    TRENDLINE = "alert_trendline"
+    choices: ClassVar = [(DAILY, "The daily note"),
+                         (REVERSAL, "Alert: a one-day bearish reversal"),
+                         (TRENDLINE, "Alert: a broken trend line")]
 
 
-ALL_TOPICS = [t.value for t in Topic]
+ALL_TOPICS = [value for value, _ in Topic.choices]
 
 
 def default_topics() -> list[str]:
-    return [Topic.DAILY.value]
+    return [Topic.DAILY]
 
 
 class Subscriber(models.Model):
@@ -71,23 +75,30 @@ class Disclosure(models.Model):
         return f"{self.channel} v{self.version} ({self.sha256[:12]})"
 
 
-class Event(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    REVOKED = "revoked", "Revoked"
-    BOUNCED = "bounced", "Bounced"
-    COMPLAINED = "complained", "Complained"
-    RESUBSCRIBED = "resubscribed", "Re-subscribed"
+class Event:
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    REVOKED = "revoked"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+    RESUBSCRIBED = "resubscribed"
+    choices: ClassVar = [(REQUESTED, "Requested"), (CONFIRMED, "Confirmed"),
+                         (REVOKED, "Revoked"), (BOUNCED, "Bounced"),
+                         (COMPLAINED, "Complained"), (RESUBSCRIBED, "Re-subscribed")]
 
 
-class Source(models.TextChoices):
-    FORM = "form", "Web form"
-    KEYWORD = "keyword", "Reply keyword"
-    LINK = "link", "Unsubscribe link"
-    ADMIN = "admin", "Admin"
-    IMPORT = "import", "Import"
-    PROVIDER = "provider", "Provider (bounce, complaint, opt-out)"
-    ERASURE = "erasure", "Deletion of the subscriber's data"
+class Source:
+    FORM = "form"
+    KEYWORD = "keyword"
+    LINK = "link"
+    ADMIN = "admin"
+    IMPORT = "import"
+    PROVIDER = "provider"
+    ERASURE = "erasure"
+    choices: ClassVar = [(FORM, "Web form"), (KEYWORD, "Reply keyword"),
+                         (LINK, "Unsubscribe link or preference page"), (ADMIN, "Admin"),
+                         (IMPORT, "Import"), (PROVIDER, "Provider (bounce, complaint, opt-out)"),
+                         (ERASURE, "Deletion of the subscriber's data")]
 
 
 class AppendOnly(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,7 +39,7 @@ class Context:
     user_agent: str = ""
     page_url: str = ""
 
-    def as_kwargs(self) -> dict[str, str | None]:
+    def as_kwargs(self) -> dict[str, Any]:
         return {"ip": self.ip, "user_agent": self.user_agent, "page_url": self.page_url}
 
 
@@ -127,7 +128,8 @@ def send_confirmation_sms(sub: Subscriber) -> None:
 def confirm_email(sub: Subscriber, data: dict[str, object], ctx: Context) -> bool:
     """Confirm the email channel from a confirmation token's data; False if nothing changed."""
     disclosure = Disclosure.objects.filter(pk=data.get("d"), channel=Channel.EMAIL).first()
-    topics = clean_topics(data.get("t") if isinstance(data.get("t"), list) else None)  # type: ignore[arg-type]
+    asked = data.get("t")
+    topics = clean_topics([str(t) for t in asked] if isinstance(asked, list) else None)
     with transaction.atomic():
         if topics:
             sub.topics = topics
