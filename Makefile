@@ -25,6 +25,7 @@ findings: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 # the whole suite (web tests on SQLite), then the web tests again on a throwaway PostgreSQL
 test: lint
@@ -35,4 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

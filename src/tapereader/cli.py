@@ -119,28 +119,30 @@ def bars(
     check_asof(a, [b.index[0]], [b.index[-1]], "--asof")
     tf = "weekly" if weekly else "monthly" if monthly else "daily"
     b = resample(b, tf, a) if tf != "daily" else cut(b, a)
+    days = [d.date().isoformat() for d in b.index]
+    o, h, lo, c = (b[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
+    vol = b["volume"].to_numpy(dtype=float) if "volume" in b else None
     if fmt == Fmt.csv:
         sys.stdout.write("date,open,high,low,close,volume\n")
-        for d, r in zip(b.index, b.itertuples(index=False), strict=True):
-            vol = "" if "volume" not in b or r.volume != r.volume else f"{r.volume:.0f}"
-            sys.stdout.write(f"{d.date().isoformat()},{r.open:.6g},{r.high:.6g},{r.low:.6g},"
-                             f"{r.close:.6g},{vol}\n")
+        for i, d in enumerate(days):
+            v = "" if vol is None or vol[i] != vol[i] else f"{vol[i]:.0f}"
+            sys.stdout.write(f"{d},{o[i]:.6g},{h[i]:.6g},{lo[i]:.6g},{c[i]:.6g},{v}\n")
         return
     if fmt != Fmt.table:
         raise UsageFailure("bars --format takes table or csv")
     from rich.table import Table
 
     t = Table(title=f"{symbol.upper()} {tf} bars" + (f" as of {a}" if a else ""))
-    for c in ("date", "open", "high", "low", "close", "volume"):
-        t.add_column(c, justify="right")
-    if "partial" in b:
+    for col in ("date", "open", "high", "low", "close", "volume"):
+        t.add_column(col, justify="right")
+    partial = b["partial"].to_numpy(dtype=bool) if "partial" in b else None
+    if partial is not None:
         t.add_column("partial")
-    for d, r in zip(b.index, b.to_dict("records"), strict=True):
-        vol = r.get("volume")
-        row = [d.date().isoformat(), *(f"{r[c]:.2f}" for c in ("open", "high", "low", "close")),
-               "" if vol is None or vol != vol else f"{vol:,.0f}"]
-        if "partial" in b:
-            row.append("partial" if r["partial"] else "")
+    for i, d in enumerate(days):
+        row = [d, f"{o[i]:.2f}", f"{h[i]:.2f}", f"{lo[i]:.2f}", f"{c[i]:.2f}",
+               "" if vol is None or vol[i] != vol[i] else f"{vol[i]:,.0f}"]
+        if partial is not None:
+            row.append("partial" if partial[i] else "")
         t.add_row(*row)
     out.print(t)
 

@@ -83,9 +83,9 @@ def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist
         at = pd.Timestamp(asof)
         for s in [s for s, b in bars.items() if not len(b) or b.index[0] > at]:
             b = bars.pop(s)
-            first = b.index[0].date() if len(b) else None
+            starts = b.index[0].date() if len(b) else None
             errors[s] = DataError(s, f"no bars on or before {asof}"
-                                  + (f" (its data starts {first})" if first else ""))
+                                  + (f" (its data starts {starts})" if starts else ""))
     found = analyze_bars(bars, asof, watchlist)
     doc = findings_document(found, bars, asof)
     return Run(bars, found, doc, errors)

@@ -59,8 +59,12 @@ def plan_charts(bars: Mapping[str, pd.DataFrame], findings: list[Finding], wl: W
     from .story.names import Names
 
     names = Names(wl)
-    return [(spec.name, lambda d, spec=spec: draw(spec, bars, asof, d, names))
-            for spec in chart_plan(findings, note, wl, asof, present=bars)]
+
+    def render(spec: Any) -> Callable[[Path], Any]:
+        return lambda d: draw(spec, bars, asof, d, names)
+
+    return [(spec.name, render(spec)) for spec in chart_plan(findings, note, wl, asof,
+                                                              present=bars)]
 
 
 def _check_target(out_dir: Path) -> None:

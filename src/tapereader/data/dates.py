@@ -88,7 +88,7 @@ def check_asof(asof: str | None, firsts: Iterable[Any], lasts: Iterable[Any],
         if last < at:
             from . import calendar as xcal
 
-            session = xcal.session_on_or_before(at)
+            session = xcal.session_on_or_before(at.isoformat())
             if session is not None and session.date() > last:
                 whose = " of every symbol" if len(lo) > 1 else ""
                 raise DateError(f"{param} {asof} is after the last bar{whose} (the data ends "

@@ -188,6 +188,8 @@ def _read_plain_parquet(path: Path, src: str) -> tuple[BarArrays, list[DataWarni
             values[name] = col.to_numpy().astype(np.float64)
         else:
             return None
+    if dates is None:
+        return None
     return arrays_if_valid(dates, values, src)
 
 

@@ -14,6 +14,7 @@ messages come from one place.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numba
 import numpy as np
@@ -155,8 +156,8 @@ def _parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return vals, bad | np.isinf(vals)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.10g}"
+def _fmt(x: Any) -> str:
+    return f"{float(x):.10g}"
 
 
 def validate_frame(
@@ -203,12 +204,13 @@ def validate_frame(
     # numbers: parsable, prices present
     present = [c for c in COLUMNS if c in df.columns]
     values: dict[str, np.ndarray] = {}
-    for c in present:
-        vals, bad = _parse_numbers(df[c])
-        rows.fail(bad, f"unparsable number in {c}", lambda i, c=c: repr(str(df[c].iloc[i])))
-        values[c] = vals
-    for c in PRICE_COLUMNS:
-        rows.fail(np.isnan(values[c]), f"missing {c}")
+    for name in present:
+        vals, bad = _parse_numbers(df[name])
+        rows.fail(bad, f"unparsable number in {name}",
+                  lambda i, name=name: repr(str(df[name].iloc[i])))
+        values[name] = vals
+    for k in PRICE_COLUMNS:
+        rows.fail(np.isnan(values[k]), f"missing {k}")
 
     # order
     step = np.diff(dates.view("int64"))
@@ -349,7 +351,7 @@ def _summarise(found: list[DataWarning], total: int, source: str, what: str,
 def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
     """Warnings about suspicious but legal data in validated Bars."""
     values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
-    return _warnings(bars.index.as_unit("ns").to_numpy(), values, source)
+    return _warnings(pd.DatetimeIndex(bars.index).as_unit("ns").to_numpy(), values, source)
 
 
 def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,

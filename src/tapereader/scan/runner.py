@@ -112,7 +112,9 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
                             read_s=time.perf_counter() - t0)
     t1 = time.perf_counter()
     if analyze is None:
-        from ..engine import analyze_series as analyze
+        from ..engine import analyze_series
+
+        analyze = analyze_series
     try:
         found = analyze(daily, asof)
     except Exception as e:

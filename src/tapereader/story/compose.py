@@ -255,7 +255,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     distances = [f for s in focus for f in ranking.of(findings, s, "distance_from_high")
                  if f.figures.get("basis") == "close" and s not in record_syms
                  and float(f.figures["pct"]) < 0 and ranking.is_index(s, wl)][:2]
-    moves = []
+    moves: list[Any] = []
     for s in ([lead.leader] if lead else []) + [r.symbol for r in records[:2]] + focus[:1]:
         m = ranking.signature_move(findings, s)
         if m is not None and all(x.symbol != s for x in moves):
@@ -299,7 +299,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                     in EQUITY_ROLES for f in records)
     rising = ctx_rising(lead, at_record)
 
-    ctx = {
+    ctx: dict[str, Any] = {
         "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
         "levels": level_info, "records": records, "distances": distances, "moves": moves,
         "big": big, "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
