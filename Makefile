@@ -5,6 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ASOF   ?= 2013-07-08
+# the real market data of this checkout, unless $TAPEREADER_DATA names another folder
+export TAPEREADER_DATA ?= $(abspath ../shared/data/market)
 OUT    ?= out
 
 .PHONY: install report findings test lint bench clean

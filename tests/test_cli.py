@@ -25,6 +25,23 @@ def run(*args: str, data=None, env_data=None) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
 
 
+def run_here(*args: str) -> subprocess.CompletedProcess:
+    """``run`` in this process (``cli._run``, what ``main`` runs): fast enough for many cases."""
+    import contextlib
+    import io
+
+    from tapereader import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli._run(list(args))
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def test_help_lists_commands():
     r = run("--help")
     assert r.returncode == 0
@@ -164,7 +181,7 @@ def one_line(r: subprocess.CompletedProcess) -> str:
     (["scan", "--data", ".", "--engine", "spark"], "--engine 'spark': use local or dask"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, needle):
-    r = run(*args)
+    r = run_here(*args)
     assert r.returncode == 2, r.stderr
     line = one_line(r)
     assert line.startswith("error: ") and needle in line, line
@@ -183,7 +200,7 @@ def test_a_date_that_is_not_iso_is_refused_by_every_command(command, value, tmp_
     extra = ["--data", str(tmp_path)] if command in ("scan", "findings", "report") else []
     if command == "report":
         extra += ["--out", str(tmp_path / "o")]
-    r = run(*command.split(), "--asof", value, *extra)
+    r = run_here(*command.split(), "--asof", value, *extra)
     assert r.returncode == 2, r.stderr
     assert one_line(r) == (f"error: --asof {value!r} is not a date: "
                            + ("no such day" if value == "2013-02-30"
@@ -196,25 +213,26 @@ def test_asof_outside_the_data_is_the_same_error_in_every_command(command, marke
                                                                   tmp_path):
     out = ["--out", str(tmp_path / "o.csv" if command == "scan" else tmp_path / "o")] \
         if command in ("scan", "report") else []
-    before = run(*command.split(), "--asof", "1980-01-02", *out, data=market_dir)
+    data = ["--data", str(market_dir)]
+    before = run_here(*command.split(), "--asof", "1980-01-02", *out, *data)
     assert before.returncode == 1
     assert one_line(before).startswith("error: no bars on or before 1980-01-02 (--asof)")
-    after = run(*command.split(), "--asof", "2026-06-01", *out, data=market_dir)
+    after = run_here(*command.split(), "--asof", "2026-06-01", *out, *data)
     assert after.returncode == 1
     line = one_line(after)
     assert "--asof 2026-06-01 is after the last bar" in line and "the data ends 20" in line
-    future = run(*command.split(), "--asof", "2999-01-04", *out, data=market_dir)
+    future = run_here(*command.split(), "--asof", "2999-01-04", *out, *data)
     assert future.returncode == 1
     assert "--asof 2999-01-04 is in the future" in one_line(future)
     assert not (tmp_path / "o").exists() and not (tmp_path / "o.csv").exists()
 
 
 def test_error_text_is_printed_without_markup(tmp_path):
-    r = run("findings", data=tmp_path / "data[red]")
+    r = run_here("findings", "--data", str(tmp_path / "data[red]"))
     assert str(tmp_path / "data[red]") in one_line(r)
     wl = tmp_path / "wl.toml"
     wl.write_text("title = 'x'\n")
-    r = run("findings", "--watchlist", str(wl), data=tmp_path)
+    r = run_here("findings", "--watchlist", str(wl), "--data", str(tmp_path))
     assert "[symbols.<TICKER>]" in one_line(r)
 
 
