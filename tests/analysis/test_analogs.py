@@ -137,7 +137,7 @@ def test_after_window_guard_keeps_unfinished_windows_out():
     """An analog whose after-window is not over by the last bar is never reported: the same
     planted rally is found with a window that ends before the last bar and not with one that
     ends after it (fails if the guard in ``_search`` is removed)."""
-    close, start, end, _trough = planted()
+    close, _start, end, _trough = planted()
     s = weekly(close)
     cur = (len(close) - 31, len(close) - 1)
     weeks_after = len(close) - 1 - end                    # bars from the past end to the last
