@@ -133,6 +133,8 @@ def record_rarity(f: Finding, asof: str) -> float:
         since = g.get("since_date")
         first = g.get("first_date") or asof
         return years_between(since, asof) if since else years_between(first, asof) + 1.0
+    if f.kind == "all_time_low":
+        return years_between(str(g.get("first_date") or asof), asof)
     base = 0.3 + (1.0 if g.get("round_number") else 0.0)
     if int(g.get("run_sessions") or 1) > 1:
         return base

@@ -224,13 +224,15 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     bp = bigpicture.big_picture(findings, wl, asof)
     told = {id(f) for f in bp.findings()}
     record_syms = {f.symbol for f in records}
-    records = [f for f in records if id(f) not in told]
+    records = [f for f in records if id(f) not in told
+               and not (bp.vix is not None and f.symbol == bp.vix.symbol)]
     distances = [f for s in focus for f in ranking.of(findings, s, "distance_from_high")
                  if f.figures.get("basis") == "close" and s not in record_syms
                  and s != bp.bench
                  and float(f.figures["pct"]) < 0 and ranking.is_index(s, wl)][:2]
     moves = []
     for s in ([lead.leader] if lead else []) + [r.symbol for r in records[:2]] + focus[:1]:
+        s = index_of(s, wl, present)
         m = ranking.signature_move(findings, s)
         if m is not None and all(x.symbol != s for x in moves):
             moves.append(m)
@@ -280,6 +282,8 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
             bp.bench, True, bp.state.figures.get("first_date"), wl)),
         "all_time": lambda f: bigpicture.covers_history(f, wl),
         "vix_notable": bool(bp.vix and bigpicture.is_notable(bp.vix, asof)),
+        "vix_jump": bigpicture.VIX_JUMP_PCT,
+        "is_zero": lambda x, d: numbers.rounded(abs(float(x)), d) == 0,
         "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
         "channels": channels, "analogs": analogs[:1], "reversals": reversals[:2],
         "targets": targets[:2], "at_record": at_record, "rising": rising,
@@ -299,6 +303,13 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     }
     ctx["headline"] = significance.headline_story(findings, wl, asof, lead, shown_lines)
     return ctx
+
+
+def index_of(sym: str, wl: Watchlist, present: set[str]) -> str:
+    """The index an ETF tracks when its findings are present, else ``sym``: where the
+    market is meant, the note names the index."""
+    inst = wl.instruments.get(sym)
+    return inst.tracks if inst and inst.tracks and inst.tracks in present else sym
 
 
 def is_longer(line: Finding, first: Finding) -> bool:

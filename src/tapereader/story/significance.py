@@ -58,8 +58,11 @@ def record_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list
         out.append({"story": "benchmark_record" if wl.role(f.symbol) == "benchmark"
                     else "index_record", "f": f, "rarity": bpm.record_rarity(f, asof),
                     "drought": drought})
+    bench = bpm.benchmark(findings, wl)
     for f in bpm.record_closes(findings, wl, asof, ("all_time_low", "new_low_52w")):
-        out.append({"story": "index_low", "f": f, "rarity": bpm.record_rarity(f, asof)})
+        r = bpm.record_rarity(f, asof) * (INDEX_BONUS if f.symbol == bench else 1.0)
+        out.append({"story": "index_low", "f": f, "rarity": r,
+                    "state": bpm.market_state(findings, f.symbol)})
     for f in ranking.by_kind(findings, "all_time_high", "all_time_low"):
         if f.date != asof or f.figures.get("basis") != "close" or f.symbol not in wl \
                 or wl.role(f.symbol) not in ("gold", "bonds", "commodities", "rates", "credit"):
