@@ -27,6 +27,8 @@ from pathlib import Path
 
 from .data.errors import TapereaderError
 
+# Roles that are stock markets (leadership, records of the indices, cross-asset "stocks").
+EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
 ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value", "bonds",
          "commodities", "credit", "gold", "volatility", "rates", "stock")
 

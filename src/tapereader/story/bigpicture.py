@@ -23,6 +23,7 @@ NOTABLE_DAYS = 30         # a move is "the largest since ..." only when that is 
 VIX_LEVEL = 30.0          # the VIX is worth a sentence at or above this close ...
 VIX_JUMP_PCT = 25.0       # ... or after a one-day jump this large
 HISTORY_SLACK_DAYS = 31   # data starting this close to inception holds the whole history
+REBOUND_PCT = 15.0        # a major resistance this close above a falling market is named
 
 
 def years_between(a: str, b: str) -> float:
@@ -152,10 +153,12 @@ class BigPicture:
     vix: Finding | None = None
     records: list[Finding] = field(default_factory=list)   # index record closes today
     lows: list[Finding] = field(default_factory=list)      # index lowest-close-since today
+    support: Finding | None = None      # the next major support, on a falling market
+    resistance: Finding | None = None   # the next major resistance above a falling market
 
     def findings(self) -> list[Finding]:
-        return [f for f in (self.day, self.state, self.vix) if f is not None] + \
-            self.records + self.lows
+        return [f for f in (self.day, self.state, self.vix, self.support, self.resistance)
+                if f is not None] + self.records + self.lows
 
     def score(self, asof: str) -> float:
         return max([move_rarity(self.day, asof)] if self.day else [0.0])
@@ -168,8 +171,31 @@ def big_picture(findings: list[Finding], wl: Watchlist, asof: str) -> BigPicture
         return BigPicture(None)
     day = day_move(findings, b)
     lows = [f for f in record_closes(findings, wl, asof, ("all_time_low", "new_low_52w"))]
-    return BigPicture(b, day, bool(day and is_notable(day, asof)), market_state(findings, b),
-                      vix_alarm(findings, wl), record_closes(findings, wl, asof), lows)
+    state = market_state(findings, b)
+    notable = bool(day and is_notable(day, asof))
+    sup = res = None
+    if falling(state, day, notable):
+        sup = major_level(findings, b, "support")
+        res = major_level(findings, b, "resistance")
+        if res is not None and abs(float(res.figures["pct_away"])) > REBOUND_PCT:
+            res = None
+    return BigPicture(b, day, notable, state, vix_alarm(findings, wl),
+                      record_closes(findings, wl, asof), lows, sup, res)
+
+
+def falling(state: Finding | None, day: Finding | None, notable: bool) -> bool:
+    """Is the market falling: in a correction or a bear market, or on a notable down day?"""
+    if state is not None and state.figures.get("state") in ("correction", "bear"):
+        return True
+    return bool(day is not None and notable and day.figures.get("direction") == "down")
+
+
+def major_level(findings: list[Finding], symbol: str, role: str) -> Finding | None:
+    """The nearest major level of ``symbol`` on the ``role`` side (the chart's memory)."""
+    fs = [f for f in ranking.of(findings, symbol, "major_level")
+          if f.figures.get("role") == role and f.figures.get("pct_away") is not None]
+    near = [f for f in fs if f.figures.get("nearest")] or fs
+    return min(near, key=lambda f: abs(float(f.figures["pct_away"])), default=None)
 
 
 def state_words(state: Finding | None) -> dict[str, Any]:

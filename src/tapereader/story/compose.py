@@ -10,7 +10,6 @@ inputs always give the same note. Numbers reach the text only through ``story.nu
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -98,15 +97,6 @@ class Note:
             for p in s.paragraphs:
                 out += [p, ""]
         out += ["--", self.disclaimer, ""]
-        return "\n".join(out)
-
-    def html(self) -> str:
-        """The note's body as HTML (headings and paragraphs, escaped)."""
-        out = []
-        for s in self.sections:
-            out.append(f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>')
-            out += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
-            out.append("</section>")
         return "\n".join(out)
 
 

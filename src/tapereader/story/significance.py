@@ -86,10 +86,13 @@ def state_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list[
     return [{"story": "state_change", "f": st, "rarity": r}]
 
 
-def line_candidates(findings: list[Finding], lines: list[Finding],
-                    asof: str) -> list[dict[str, Any]]:
+def line_candidates(findings: list[Finding], lines: list[Finding], asof: str,
+                    wl: Watchlist) -> list[dict[str, Any]]:
     out = []
     for line in lines[:1]:
+        if not ranking.is_index(line.symbol, wl) and ranking.twin(
+                line.symbol, wl, {f.symbol for f in findings}) is not None:
+            continue  # an ETF's line: the headline names the index, so not the headline
         brk = [b for b in ranking.of(findings, line.symbol, "trendline_break")
                if b.figures.get("anchors") == line.figures.get("anchors")
                and _days(b.known_at, asof) <= RECENT_DAYS]
@@ -126,7 +129,7 @@ def headline_story(findings: list[Finding], wl: Watchlist, asof: str,
                    lead: ranking.Leadership | None, lines: list[Finding]) -> dict[str, Any]:
     """The rarest candidate story (``{"story": "quiet"}`` when there is none)."""
     cands = (day_candidates(findings, wl, asof) + state_candidates(findings, wl, asof)
-             + record_candidates(findings, wl, asof) + line_candidates(findings, lines, asof)
+             + record_candidates(findings, wl, asof) + line_candidates(findings, lines, asof, wl)
              + leader_candidates(findings, wl, asof, lead))
     if not cands:
         return {"story": "quiet", "rarity": 0.0}
