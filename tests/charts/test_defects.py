@@ -194,5 +194,5 @@ def test_levels_far_off_the_year_are_left_out_and_not_claimed(market_dir):
     chart = d.charts["benchmark"]
     assert high.low not in [lv["low"] for lv in chart.geometry["levels"]]
     assert "closing high" not in chart.alt
-    lo, hi = d.figs["benchmark"].axes[0].get_ylim()
+    _lo, hi = d.figs["benchmark"].axes[0].get_ylim()
     assert hi < high.low
