@@ -59,6 +59,8 @@ def normalize_columns(df: pd.DataFrame, source: str = "frame") -> pd.DataFrame:
     A frame whose dates are its index (named Date/date, as yfinance returns) gets them
     as a ``date`` column. Two headers meaning the same column are an error.
     """
+    if isinstance(df.columns, pd.MultiIndex):
+        df = _one_ticker_level(df, source)
     cols = list(df.columns)
     canon = [canonical_name(c) for c in cols]
     if "date" not in canon and (canonical_name(df.index.name) == "date"
@@ -78,6 +80,20 @@ def normalize_columns(df: pd.DataFrame, source: str = "frame") -> pd.DataFrame:
     out = df.loc[:, list(seen.values())]
     out.columns = list(seen)
     return out
+
+
+def _one_ticker_level(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """yfinance's ``(Price, Ticker)`` columns for one ticker: keep the price level."""
+    for level in range(df.columns.nlevels):
+        names = [canonical_name(x) for x in df.columns.get_level_values(level)]
+        others = [df.columns.get_level_values(k) for k in range(df.columns.nlevels)
+                  if k != level]
+        if any(n is not None for n in names) and all(len(set(o)) == 1 for o in others):
+            out = df.copy(deep=False)
+            out.columns = list(df.columns.get_level_values(level))
+            return out
+    raise DataError(source, "columns have several levels (one frame per ticker is needed: "
+                            "frame.xs(ticker, axis=1, level=1))", "header")
 
 
 class _Rows:
