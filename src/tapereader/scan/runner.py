@@ -156,7 +156,8 @@ def symbol_files(data_dir: Path) -> tuple[list[Path], dict[str, str]]:
     wanted = set(list_symbols(data_dir))
     by_symbol: dict[str, list[Path]] = {}
     for p in sorted(data_dir.iterdir()):
-        if p.stem in wanted and p.suffix.lower() in (".csv", ".parquet") and p.is_file():
+        if p.stem in wanted and p.suffix.lower() in (".csv", ".parquet") and (
+                p.is_file() or p.is_dir() or p.is_symlink()) and not p.name.startswith("."):
             by_symbol.setdefault(p.stem, []).append(p)
     paths: list[Path] = []
     errors: dict[str, str] = {}
