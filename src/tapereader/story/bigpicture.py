@@ -142,6 +142,16 @@ def record_rarity(f: Finding, asof: str) -> float:
     return base + years_between(str(g["previous_date"]), asof)
 
 
+def drought_rarity(f: Finding, asof: str) -> float:
+    """A record's rarity by the drought it ended: years since the record it beat, for the
+    first record of a run (a record in a run of records is routine)."""
+    g = f.figures
+    base = 0.3 + (1.0 if g.get("round_number") else 0.0)
+    if int(g.get("run_sessions") or 1) > 1 or not g.get("previous_date"):
+        return base
+    return base + years_between(str(g["previous_date"]), asof)
+
+
 @dataclass
 class BigPicture:
     """What the opening section says (each a finding, or None when not worth saying)."""

@@ -68,7 +68,7 @@ def record_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list
                 or wl.role(f.symbol) not in ("gold", "bonds", "commodities", "rates", "credit"):
             continue
         out.append({"story": "asset_record", "f": f,
-                    "rarity": CROSS_WEIGHT * bpm.record_rarity(f, asof)})
+                    "rarity": CROSS_WEIGHT * bpm.drought_rarity(f, asof)})
     return out
 
 
