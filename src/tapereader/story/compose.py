@@ -242,8 +242,11 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         cross_rows = sorted(((s, float(rets[s])) for s in keep), key=lambda kv: -kv[1])
 
     slope_sym = None
-    for s in [pair[0] if pair else None, lead.leader if lead else None,
-              ranking.twin(lead.leader, wl, present) if lead else None]:
+    # a rally's slope and its analogs matter while the market rises, not in a fall
+    slope_cands = [] if bigpicture.falling(bp.state, bp.day, bp.notable) else [
+        pair[0] if pair else None, lead.leader if lead else None,
+        ranking.twin(lead.leader, wl, present) if lead else None]
+    for s in slope_cands:
         if s and ranking.of(findings, s, "channel", "analog"):
             slope_sym = s
             break
