@@ -167,7 +167,8 @@ def test_rate_limit_per_ip(client, wired, settings):
 def test_box_on_every_post_page(client, wired):
     import datetime as dt
 
-    from tapereader.web.posts.models import Post, Status as PostStatus
+    from tapereader.web.posts.models import Post
+    from tapereader.web.posts.models import Status as PostStatus
 
     post = Post.objects.create(date=dt.date(2013, 7, 8), slug="small-caps-lead",
                                headline="Small caps lead", body_md="# Small caps lead\n",
