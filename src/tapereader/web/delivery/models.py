@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from . import states
 
+EMAIL, SMS = "email", "sms"
+
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "email"
-    SMS = "sms", "SMS"
+    EMAIL = EMAIL, "email"
+    SMS = SMS, "SMS"
 
 
 class Delivery(models.Model):

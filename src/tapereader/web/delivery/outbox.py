@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import states
 from .identity import message_id
-from .models import Channel, Delivery
+from .models import EMAIL, SMS, Delivery
 from .schedule import needs_stop_notice
 from .segments import sms_text
 
@@ -71,7 +71,7 @@ def recipients(channel: str, topic: str) -> Iterator[Any]:
     if bulk is not None:  # the subscriptions app's own bulk query, when it has one
         yield from bulk(channel, topic)
         return
-    field_name = "email" if channel == Channel.EMAIL else "phone"
+    field_name = "email" if channel == EMAIL else "phone"
     qs = Subscriber.objects.exclude(**{field_name: ""}).order_by("pk")
     for sub in qs.iterator(chunk_size=2000):
         if consent.may_send(sub, channel, topic):
@@ -83,7 +83,7 @@ def program_name() -> str:
                or getattr(settings, "TAPEREADER_PROGRAM_NAME", "") or "tapereader")
 
 
-def enqueue(post: Any, channels: Iterable[str] = (Channel.EMAIL, Channel.SMS), *,
+def enqueue(post: Any, channels: Iterable[str] = (EMAIL, SMS), *,
             subscribers: Iterable[Any] | None = None) -> dict[str, int]:
     """Create the post's delivery rows for every consenting subscriber; returns how many new
     rows per channel (0 when the post was already enqueued)."""
@@ -100,7 +100,7 @@ def enqueue(post: Any, channels: Iterable[str] = (Channel.EMAIL, Channel.SMS), *
             subs = list(subscribers) if subscribers is not None else list(
                 recipients(channel, topic))
             rows: list[Delivery] = []
-            if channel == Channel.EMAIL:
+            if channel == EMAIL:
                 for s in subs:
                     if s.email:
                         rows.append(Delivery(
@@ -109,7 +109,7 @@ def enqueue(post: Any, channels: Iterable[str] = (Channel.EMAIL, Channel.SMS), *
                             message_id=message_id(post.date.isoformat() + "-" + post.kind, s.pk,
                                                   domain=domain, secret=secret)))
             else:
-                last = dict(Delivery.objects.filter(channel=Channel.SMS, stop_notice=True)
+                last = dict(Delivery.objects.filter(channel=SMS, stop_notice=True)
                             .exclude(state__in=(states.FAILED, states.SUPPRESSED))
                             .values_list("subscriber_id").annotate(last=Max("created")))
                 url, program = short_url(post), program_name()

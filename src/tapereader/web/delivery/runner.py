@@ -15,7 +15,7 @@ from django.utils import timezone
 from tapereader.data.errors import TapereaderError
 
 from . import states
-from .models import Channel, Delivery
+from .models import EMAIL, SMS, Channel, Delivery
 from .outbox import enqueue, recipients, topic_for
 from .worker import WorkerConfig, run_workers
 
@@ -66,7 +66,7 @@ def dry_run(post: Any, channels: Iterable[str]) -> dict[str, int]:
     for ch in channels:
         have = set(Delivery.objects.filter(post=post, channel=ch)
                    .values_list("subscriber_id", flat=True))
-        field_name = "email" if ch == Channel.EMAIL else "phone"
+        field_name = "email" if ch == EMAIL else "phone"
         out[ch] = sum(1 for s in recipients(ch, topic)
                       if getattr(s, field_name) and s.pk not in have)
     return out
@@ -79,7 +79,7 @@ def send_posts(posts: list[Any], channels: tuple[str, ...], *, concurrency: int 
 
     enq: Counter[str] = Counter()
     for p in posts:
-        if Channel.EMAIL in channels:
+        if EMAIL in channels:
             prepare_ideas(p)  # before any mail of the post goes out
         enq.update(enqueue(p, channels))
     ids = tuple(p.pk for p in posts)
@@ -148,7 +148,7 @@ def fetch_latest(session: str, provider: str = "yahoo") -> Path:
 
 
 def daily(*, asof: str | None = None, data: Path | None = None, fetch: str | None = None,
-          channels: tuple[str, ...] = (Channel.EMAIL, Channel.SMS), concurrency: int = 1,
+          channels: tuple[str, ...] = (EMAIL, SMS), concurrency: int = 1,
           now: dt.datetime | None = None,
           progress: Callable[[int, int], None] | None = None) -> DailyResult:
     """Publish, send and alert for the latest session; a no-op when it is not a session or

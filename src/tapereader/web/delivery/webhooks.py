@@ -9,6 +9,7 @@ import email
 import email.policy
 import logging
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import states
-from .models import Channel, Delivery
+from .models import EMAIL, SMS, Delivery
 
 log = logging.getLogger("tapereader.delivery")
 
@@ -72,7 +73,7 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     sid = params.get("MessageSid") or params.get("SmsSid") or ""
     status = (params.get("MessageStatus") or params.get("SmsStatus") or "").lower()
     code = params.get("ErrorCode", "")
-    row = Delivery.objects.filter(channel=Channel.SMS, provider_id=sid).select_related(
+    row = Delivery.objects.filter(channel=SMS, provider_id=sid).select_related(
         "subscriber").first()
     if row is None:
         return HttpResponse(status=204)  # not ours (a confirmation text) or already gone
@@ -80,7 +81,7 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     if new:
         apply_status(row, new, reason=f"twilio {status}" + (f" {code}" if code else ""))
     if code == "21610":
-        _ledger(row.subscriber, Channel.SMS, "revoked", reason="twilio 21610", delivery=row.pk)
+        _ledger(row.subscriber, SMS, "revoked", reason="twilio 21610", delivery=row.pk)
     return HttpResponse(status=204)
 
 
@@ -91,7 +92,7 @@ def on_email_event(event_type: str, *, message_id: str = "", recipient: str = ""
     from .identity import normalize_message_id
 
     mid = normalize_message_id(message_id) if message_id else ""
-    qs = Delivery.objects.filter(channel=Channel.EMAIL).select_related("subscriber")
+    qs = Delivery.objects.filter(channel=EMAIL).select_related("subscriber")
     row = None
     if mid:
         row = (qs.filter(provider_id=mid).first() or qs.filter(message_id=mid).first())
@@ -101,10 +102,10 @@ def on_email_event(event_type: str, *, message_id: str = "", recipient: str = ""
         return None
     if event_type == "bounced":
         apply_status(row, states.UNDELIVERED, reason=f"bounced: {description}"[:1000])
-        _ledger(row.subscriber, Channel.EMAIL, "bounced", reason=description[:500],
+        _ledger(row.subscriber, EMAIL, "bounced", reason=description[:500],
                 delivery=row.pk)
     elif event_type == "complained":
-        _ledger(row.subscriber, Channel.EMAIL, "complained", reason=description[:500],
+        _ledger(row.subscriber, EMAIL, "complained", reason=description[:500],
                 delivery=row.pk)
     elif event_type == "delivered":
         apply_status(row, states.DELIVERED)
@@ -150,13 +151,15 @@ def parse_dsn(raw: bytes) -> list[Dsn]:
         if ctype == "message/delivery-status":
             blocks = part.get_payload()
             for block in blocks[1:] if isinstance(blocks, list) else []:
+                if not isinstance(block, Message):
+                    continue
                 rcpt = str(block.get("Final-Recipient", "") or block.get("Original-Recipient", ""))
                 reports.append((rcpt.split(";", 1)[-1].strip(),
                                 str(block.get("Action", "")).strip().lower(),
                                 str(block.get("Status", "")).strip()))
         elif ctype in ("text/rfc822-headers", "message/rfc822"):
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 original = str(inner[0].get("Message-ID", "") or "")
             elif isinstance(inner, str):
                 hdrs = email.message_from_string(inner, policy=email.policy.default)

@@ -29,7 +29,7 @@ from . import claim as claims
 from . import ratelimit, states
 from .errors import DeliveryError, PermanentError, TransientError
 from .mail import PostMail, build_message, render_post_mail, site_url
-from .models import Channel, Delivery, RateBucket
+from .models import EMAIL, SMS, Delivery, RateBucket
 from .recovery import Decision, ProviderMessage, recover_email, recover_sms
 from .schedule import per_number_next, retry_at, sms_allowed_at, zone
 
@@ -42,7 +42,7 @@ def _setting(name: str, default: Any) -> Any:
 
 @dataclass
 class WorkerConfig:
-    channels: tuple[str, ...] = (Channel.EMAIL, Channel.SMS)
+    channels: tuple[str, ...] = (EMAIL, SMS)
     batch: int = 20
     lease: timedelta = field(default_factory=lambda: timedelta(
         seconds=float(_setting("TAPEREADER_DELIVERY_LEASE", 120))))
@@ -151,10 +151,10 @@ class Worker:
             claims.finish(row, token, states.SUPPRESSED, reason="no consent at send time")
             self.stats["suppressed"] += 1
             return
-        if row.channel == Channel.SMS and not self._sms_may_go_now(row, token):
+        if row.channel == SMS and not self._sms_may_go_now(row, token):
             return
         try:
-            pid = self._send_email(row) if row.channel == Channel.EMAIL else self._send_sms(row)
+            pid = self._send_email(row) if row.channel == EMAIL else self._send_sms(row)
         except PermanentError as e:
             self._permanent(row, token, e)
             return
@@ -165,7 +165,7 @@ class Worker:
 
     def _address(self, row: Delivery) -> str:
         sub = row.subscriber
-        return str(sub.email if row.channel == Channel.EMAIL else (sub.phone or ""))
+        return str(sub.email if row.channel == EMAIL else (sub.phone or ""))
 
     def _done(self, row: Delivery, token: uuid.UUID, pid: str, address: str) -> None:
         ok = claims.mark_sent(row, token, pid, address)
@@ -187,7 +187,7 @@ class Worker:
             self._mails = {post.pk: pm, **dict(list(self._mails.items())[:3])}
         sub = row.subscriber
         return build_message(pm, to=sub.email,
-                             unsubscribe_url=tokens.unsubscribe_url(sub, Channel.EMAIL),
+                             unsubscribe_url=tokens.unsubscribe_url(sub, EMAIL),
                              preferences_url=tokens.preferences_url(sub),
                              message_id=row.message_id)
 
@@ -210,7 +210,7 @@ class Worker:
             return False
         window = timedelta(days=1)
         recent = list(Delivery.objects.filter(
-            subscriber_id=sub.pk, channel=Channel.SMS, sent_at__gt=now - window)
+            subscriber_id=sub.pk, channel=SMS, sent_at__gt=now - window)
             .exclude(id=row.id).values_list("sent_at", flat=True))
         nxt = per_number_next(recent, now, limit=self.config.sms_per_number, window=window)
         if nxt > now:
@@ -234,9 +234,9 @@ class Worker:
         claims.finish(row, token, states.FAILED, reason=e.reason[:1000])
         self.stats["failed"] += 1
         event = None
-        if row.channel == Channel.SMS and e.code == 21610:
+        if row.channel == SMS and e.code == 21610:
             event = "revoked"
-        elif row.channel == Channel.EMAIL and e.code is not None and 500 <= e.code < 600:
+        elif row.channel == EMAIL and e.code is not None and 500 <= e.code < 600:
             event = "bounced"
         if event:
             from tapereader.web.subscribers import ledger
@@ -260,16 +260,16 @@ class Worker:
 
     # -- crash recovery ------------------------------------------------------------------
     def recover(self, row: Delivery) -> Decision:
-        if row.channel == Channel.SMS:
+        if row.channel == SMS:
             since = (row.claimed_at or row.created) - self.config.recovery_skew
             found = sms_messages_since(self.sms, str(row.subscriber.phone), since)
             known = set(Delivery.objects.filter(
-                channel=Channel.SMS, provider_id__in=[m.id for m in found])
+                channel=SMS, provider_id__in=[m.id for m in found])
                 .exclude(id=row.id).values_list("provider_id", flat=True))
             return recover_sms(found, body=row.body, known_ids=known)
         folder = eml_folder(self.email)
-        found = folder is not None and eml_has_message_id(folder, row.message_id)
-        return recover_email(found_id=row.message_id if found else None,
+        in_folder = folder is not None and eml_has_message_id(folder, row.message_id)
+        return recover_email(found_id=row.message_id if in_folder else None,
                              can_look_up=folder is not None)
 
 
