@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from . import posting
 from .forms import AuthorReplyForm
-from .models import Block, Comment, Commenter, HeldComment
+from .models import BLOCK_EMAIL, BLOCK_IP, Block, Comment, Commenter, HeldComment
 from .sanitizer import excerpt, render_comment
 
 
@@ -38,21 +38,21 @@ def mark_spam(modeladmin, request, queryset) -> None:
 
 @admin.action(description="Block the email addresses of the selected comments")
 def block_email(modeladmin, request, queryset) -> None:
-    n = sum(posting.block(Block.Kind.EMAIL, c.commenter.email, f"from comment #{c.pk}")
+    n = sum(posting.block(BLOCK_EMAIL, c.commenter.email, f"from comment #{c.pk}")
             for c in queryset.select_related("commenter") if c.commenter)
     modeladmin.message_user(request, f"{n} email address(es) blocked.")
 
 
 @admin.action(description="Block the IP addresses of the selected comments")
 def block_ip(modeladmin, request, queryset) -> None:
-    n = sum(posting.block(Block.Kind.IP, c.ip, f"from comment #{c.pk}") for c in queryset if c.ip)
+    n = sum(posting.block(BLOCK_IP, c.ip, f"from comment #{c.pk}") for c in queryset if c.ip)
     modeladmin.message_user(request, f"{n} IP address(es) blocked.")
 
 
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("short", "name", "email", "post", "status", "held_because", "created",
-                    "reply_link")
-    list_filter = ("status", "by_author", "created")
+    list_display: tuple[str, ...] = ("short", "name", "email", "post", "status",
+                                     "held_because", "created", "reply_link")
+    list_filter: tuple[str, ...] = ("status", "by_author", "created")
     search_fields = ("name", "body", "commenter__email")
     list_select_related = ("post", "commenter")
     actions = (approve, mark_spam, block_email, block_ip)
@@ -115,6 +115,9 @@ class HeldCommentAdmin(CommentAdmin):
 
     def get_urls(self):
         return admin.ModelAdmin.get_urls(self)  # the reply view lives under CommentAdmin
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Comment.Status.HELD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -27,7 +28,9 @@ class CommentSettings:
 
 
 def comment_settings() -> CommentSettings:
-    g = lambda name, default: getattr(settings, "TAPEREADER_COMMENTS_" + name, default)  # noqa: E731
+    def g(name: str, default: Any) -> Any:
+        return getattr(settings, "TAPEREADER_COMMENTS_" + name, default)
+
     return CommentSettings(
         open_days=g("OPEN_DAYS", 30), min_seconds=float(g("MIN_SECONDS", 3)),
         max_form_age=int(g("MAX_FORM_AGE", 2 * 86400)), ip_limit=int(g("IP_LIMIT", 5)),

@@ -90,10 +90,13 @@ class Comment(models.Model):
         return "; ".join(f"{r.get('rule')}: {r.get('detail')}" for r in self.reasons or [])
 
 
+BLOCK_EMAIL, BLOCK_IP = "email", "ip"
+
+
 class Block(models.Model):
     class Kind(models.TextChoices):
-        EMAIL = "email", "email address"
-        IP = "ip", "IP address"
+        EMAIL = BLOCK_EMAIL, "email address"
+        IP = BLOCK_IP, "IP address"
 
     kind = models.CharField(max_length=5, choices=Kind.choices)
     value = models.CharField(max_length=254)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .conf import comment_settings
-from .models import Block, Comment, Commenter
+from .models import BLOCK_EMAIL, BLOCK_IP, Block, Comment, Commenter
 from .moderation import PUBLIC, comments_open, decide, reply_parent
 from .rules import Submission, body_hash, check, over_rate_limit
 
@@ -37,7 +37,8 @@ def post_is_open(post, now: dt.datetime | None = None) -> bool:
 
 
 def ancestors(comment: Comment) -> list[int]:
-    out, c = [], comment
+    out: list[int] = []
+    c: Comment | None = comment
     while c is not None and len(out) < 10:
         out.append(c.pk)
         c = c.parent
@@ -78,8 +79,8 @@ def submit(post, data: dict, ip: str | None, *, now: float | None = None) -> Out
     with transaction.atomic():
         commenter, _ = Commenter.objects.get_or_create(email=sub.email)
         decision = decide(reasons, email_approved=commenter.approved,
-                          email_blocked=is_blocked(Block.Kind.EMAIL, sub.email),
-                          ip_blocked=is_blocked(Block.Kind.IP, ip))
+                          email_blocked=is_blocked(BLOCK_EMAIL, sub.email),
+                          ip_blocked=is_blocked(BLOCK_IP, ip))
         comment = Comment.objects.create(
             post=post, parent=parent, commenter=commenter, name=sub.name, website=sub.website,
             body=sub.body, body_hash=body_hash(sub.body), status=decision.status,

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..forms import CommentForm
 from ..posting import post_is_open
-from ..sanitizer import render_comment
+from ..sanitizer import clean_website, render_comment
 from ..thread import public_thread
 from ..tokens import form_token
 
@@ -49,3 +49,10 @@ def _walk(nodes):
 def comment_html(body: str) -> SafeString:
     """The comment's text as sanitized HTML (nh3 allowlist; see sanitizer.py)."""
     return mark_safe(render_comment(body))  # nh3 cleaned it
+
+
+@register.filter
+def website_url(url: str) -> str:
+    """The stored website again checked on output (absolute http(s) or nothing), whatever
+    path stored it (the form, the admin, an import)."""
+    return clean_website(url or "")
