@@ -242,3 +242,28 @@ def test_the_form_without_javascript(browser, live_server, settings) -> None:
     assert "awaiting moderation" in page.locator(".comments").inner_text()
     assert Comment.objects.get(body="Without JavaScript.").status == Comment.Status.HELD
     ctx.close()
+
+
+def test_the_admin_queue_shows_the_reasons(browser, live_server, screenshots_dir) -> None:
+    from tapereader.web.comments.posting import submit
+    from tapereader.web.comments.tokens import form_token
+
+    post = make_post()
+    ts = form_token(post.pk, now=timezone.now().timestamp() - 30)
+    for name, email, text in [
+            ("Dana", "dana@example.com", "Is 1650 the line to watch on the S&P?"),
+            ("Promo", "promo@spam.example", "Best casino bonus https://a.example "
+             "https://b.example https://c.example"),
+            ("Eli", "eli@example.com", "QQQ lagging IWM is the tell.")]:
+        submit(post, {"name": name, "email": email, "website": "", "comment": text,
+                      "homepage": "", "ts": ts}, "192.0.2.10")
+    ctx = browser.new_context(viewport={"width": 1600, "height": 700})
+    _login(ctx, live_server)
+    page = ctx.new_page()
+    page.goto(live_server.url + reverse("admin:comments_heldcomment_changelist"))
+    table = page.locator("#result_list").inner_text()
+    assert "first comment from this email address" in table
+    assert "4 links (more than 2)" not in table and "3 links (more than 2)" in table
+    assert "listed words: casino" in table
+    page.screenshot(path=str(screenshots_dir / "comments-admin-reasons.png"))
+    ctx.close()

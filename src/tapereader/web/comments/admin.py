@@ -75,7 +75,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="held because")
     def held_because(self, obj: Comment):
-        return format_html_join(mark_safe("<br>"), "<b>{}</b>: {}",
+        return format_html_join(mark_safe("<br>"), '<span title="{}">{}</span>',
                                 ((r.get("rule", ""), r.get("detail", ""))
                                  for r in obj.reasons or []))
 
@@ -112,6 +112,7 @@ class CommentAdmin(admin.ModelAdmin):
 class HeldCommentAdmin(CommentAdmin):
     list_display = ("short", "name", "email", "post", "held_because", "created", "reply_link")
     list_filter = ("created",)
+    ordering = ("-created",)
 
     def get_urls(self):
         return admin.ModelAdmin.get_urls(self)  # the reply view lives under CommentAdmin
