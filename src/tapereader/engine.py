@@ -86,7 +86,17 @@ def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> 
 
 
 def _single(d: Series, w: Series) -> list[Finding]:
-    from .analysis import channels, moves, records, reversals, targets, trendlines, zones
+    from .analysis import (
+        channels,
+        gaps,
+        levels,
+        moves,
+        records,
+        reversals,
+        targets,
+        trendlines,
+        zones,
+    )
     from .analysis.analogs import find_analogs
     from .analysis.swings import find_swings
 
@@ -100,9 +110,13 @@ def _single(d: Series, w: Series) -> list[Finding]:
     zs = zones.find_zones(d, sw_d)
     out += zs
     out += zones.find_breakouts(d, sw_d)
-    out += targets.find_targets(d, zs, sw_d)
+    memory = levels.levels_of(d, sw_d)  # h11-engine: the memory of levels, gaps
+    out += levels.find_levels(d, sw_d, levels=memory)
+    out += gaps.find_gaps(d)
+    out += targets.find_targets(d, zs, sw_d, levels=memory)
     out += trendlines.find_trendlines(d, sw_d)
     if len(w) >= 2:
+        out += gaps.find_gaps(w)
         sw_w = find_swings(w)
         out += trendlines.find_trendlines(w, sw_w)
         out += channels.find_channels(w)

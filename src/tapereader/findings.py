@@ -47,6 +47,14 @@ KINDS: dict[str, tuple[str, ...]] = {
     "reversal_day": ("direction", "type", "range_atr", "volume_ratio"),
     "target": ("direction", "level", "pct", "basis"),
     "stale": ("last_date",),
+    # h11-engine: the memory of levels, gaps, fresh lines, old events that still hold
+    "major_level": ("role", "level", "level_date", "name", "swing_pct", "touches", "age_years",
+                    "distance_pct"),
+    "gap": ("role", "direction", "gap_date", "low", "high", "partly_filled", "distance_pct"),
+    "fresh_line": ("direction", "scale", "anchors", "value_at_asof", "distance_pct", "pressing"),
+    "standing_breakout": ("direction", "level", "level_date", "name", "breakout_date",
+                          "sessions", "pct_beyond"),
+    "move_from_pivot": ("direction", "pivot", "pivot_date", "name", "pct", "sessions"),
 }
 
 

@@ -125,3 +125,19 @@ def test_real_targets_unchanged_by_later_bars(real_series):
     s = real_series("IWM", "daily", "2013-07-08")
     assert find_targets(full.head(len(s))) == find_targets(s)
     assert pd.Timestamp(full.iso(-1)) > pd.Timestamp(s.iso(-1))
+
+
+def test_targets_use_the_memory_of_levels(real_series):
+    """The 2020 crash: 'the next support is the December 2018 low, 5.4% below' comes from
+    the memory of levels (beyond the zones' two-year window); without it, no such target."""
+    from tapereader.analysis.levels import levels_of
+    from tapereader.analysis.swings import find_swings
+
+    s = real_series("GSPC", "daily", "2020-03-12")
+    sw = find_swings(s)
+    down = [f.figures for f in find_targets(s, swings=sw, levels=levels_of(s, sw))
+            if f.figures["direction"] == "down"]
+    mem = [f for f in down if f["source"] == "major_level"]
+    assert mem and mem[0]["basis"] == "December 2018 low" and mem[0]["level"] == 2346.58
+    assert mem[0]["pct"] == -5.4 and mem[0]["basis_date"] == "2018-12-26"
+    assert not [f for f in find_targets(s, swings=sw) if f.figures["source"] == "major_level"]

@@ -2,10 +2,14 @@
 
 A chartist's "QQQ has about 3% to its May high" is the distance from the close to a
 level overhead. Levels come from the zones (``zones.find_zones``), the highest high
-(lowest low) of the past year, and the all-time extreme; each target names its basis.
+(lowest low) of the past year, the all-time extreme and the memory of major levels
+(``levels.levels_of``: "the next support is the December 2018 low, 12% below"), which may
+lie further away; each target names its basis.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,22 +19,29 @@ from .series import Series
 from .swings import Swings
 from .zones import _BARS_PER_YEAR, find_zones
 
+if TYPE_CHECKING:
+    from .levels import Level
+
 
 def find_targets(
     s: Series,
     zones: list[Finding] | None = None,
     swings: Swings | None = None,
     *,
+    levels: list[Level] | None = None,
     lookback_years: float = 1.0,
     max_pct: float = 15.0,
+    memory_max_pct: float = 35.0,
 ) -> list[Finding]:
     """Upside and downside targets as of the last bar (state findings).
 
     Up: the nearest resistance zone above the close (its low), the highest high of the
     last ``lookback_years`` ("May 2013 high") and the all-time high, when above the close.
     Down, symmetrically: the nearest support zone (its high), the year's lowest low and the
-    all-time low, when below the close. Levels equal to one already listed merge into it
-    (the basis names both). Only targets within ``max_pct`` of the close are kept.
+    all-time low, when below the close; and the nearest remembered major level on that side
+    (``levels``, within ``memory_max_pct``). Levels equal to one already listed merge into
+    it (the basis names both). Only targets within ``max_pct`` of the close are kept (the
+    remembered level: within ``memory_max_pct``).
     Figures: direction, level, pct (close to level, in %; negative for "down"), basis,
     basis_date (the bar the level was set, or the zone's last touch), source.
     """
@@ -47,7 +58,7 @@ def find_targets(
     out: list[Finding] = []
     for direction in ("up", "down"):
         up = direction == "up"
-        levels: list[tuple[float, str, str, str]] = []  # level, basis, basis_date, source
+        found: list[tuple[float, str, str, str]] = []  # level, basis, basis_date, source
         # nearest zone on this side (a zone containing the close is not a target)
         role = "resistance" if up else "support"
         side = [z for z in zones if z.figures["role"] == role
@@ -55,7 +66,7 @@ def find_targets(
         if side:
             z = min(side, key=lambda z: abs(z.figures["distance_pct"]))
             lvl = z.figures["low"] if up else z.figures["high"]
-            levels.append((lvl, f"{role} zone {z.figures['low']}-{z.figures['high']}",
+            found.append((lvl, f"{role} zone {z.figures['low']}-{z.figures['high']}",
                            z.figures["last_touch"], "zone"))
         # prior extremes: set before the last bar and not exceeded by it
         ext = s.high if up else s.low
@@ -68,19 +79,27 @@ def find_targets(
                 continue
             word = "high" if up else "low"
             basis = f"{name} {word}" if name else f"{month_year(s.iso(i))} {word}"
-            levels.append((float(ext[i]), basis, s.iso(i), source))
-        out.extend(_targets(s, direction, close, levels, max_pct))
+            found.append((float(ext[i]), basis, s.iso(i), source))
+        if levels:
+            from .levels import level_name, pick_levels
+
+            near = [lv for r, lv, first in pick_levels(s, levels, max_distance_pct=memory_max_pct)
+                    if first and r == role]
+            for lv in near:
+                found.append((lv.price, level_name(s, lv), s.iso(lv.idx),
+                              "major_level"))
+        out.extend(_targets(s, direction, close, found, max_pct, memory_max_pct))
     return out
 
 
-def _targets(s: Series, direction: str, close: float, levels: list, max_pct: float
-             ) -> list[Finding]:
+def _targets(s: Series, direction: str, close: float, levels: list, max_pct: float,
+             memory_max_pct: float) -> list[Finding]:
     up = direction == "up"
     kept: list[list] = []
     for lvl, basis, bdate, source in levels:
         if not (lvl > close if up else lvl < close):
             continue
-        if abs(pct(lvl, close)) > max_pct:
+        if abs(pct(lvl, close)) > (memory_max_pct if source == "major_level" else max_pct):
             continue
         same = next((k for k in kept if r2(k[0]) == r2(lvl)), None)
         if same is not None:  # e.g. the year's high is the all-time high
