@@ -21,10 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def smtp(settings, smtp_sink):  # noqa: F811
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_sink.host, smtp_sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.TAPEREADER_EMAIL_URL = smtp_sink.url  # the site's email channel, over SMTP
     settings.TAPEREADER_COMMENTS_AUTHOR_EMAILS = ["author@example.net"]
     return smtp_sink
 
@@ -61,6 +58,8 @@ def test_a_reply_sends_exactly_one_mail_to_the_parent_author(client, post, smtp)
     assert len(msgs) == 1 and len(smtp.received) == 1
     msg = msgs[0]
     assert msg["To"] == "ann@example.com"
+    mid = msg["Message-ID"]
+    assert f"comment-reply.{reply.pk}@" in mid and "@localhost" not in mid
     assert "bob@example.com" not in msg.as_string()
     unsub = msg["List-Unsubscribe"].strip()
     assert re.fullmatch(r"<https?://[^>]+/comments/unsubscribe/[^>]+/>", unsub)

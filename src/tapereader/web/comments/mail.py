@@ -1,12 +1,10 @@
-"""Mails of the comment app, through Django's mail backend: a reply to those who asked for
-it (exactly once per reply, with RFC 8058 one-click unsubscribe), and the author's notice of
-comments waiting for moderation."""
+"""Mails of the comment app, through the site's email channel (TAPEREADER_EMAIL_URL, Django's
+mail backends): a reply to those who asked for it (exactly once per reply, with RFC 8058
+one-click unsubscribe), and the author's notice of comments waiting for moderation."""
 
 from __future__ import annotations
 
 import logging
-from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,8 +30,13 @@ def absolute(path: str) -> str:
     return site_url() + path
 
 
-def _msgid() -> str:
-    return make_msgid(domain=urlsplit(site_url()).hostname or "localhost")
+def send(msg: EmailMultiAlternatives, key: str) -> str:
+    """Send through the email channel; ``key`` makes a stable Message-ID (a retry of the
+    same mail is the same message)."""
+    from ..delivery.email import EmailChannel
+
+    with EmailChannel() as channel:
+        return channel.send(msg, message_id=key)
 
 
 def unsubscribe_url(commenter_id: int) -> str:
@@ -70,7 +73,7 @@ def reply_message(reply: Comment) -> EmailMultiAlternatives:
         body=render_to_string("comments/mail/reply.txt", ctx), to=[who.email],
         headers={"List-Unsubscribe": f"<{ctx['unsubscribe_url']}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Message-ID": _msgid(), "Auto-Submitted": "auto-generated"})
+                 "Auto-Submitted": "auto-generated"})
     msg.attach_alternative(render_to_string("comments/mail/reply.html", ctx), "text/html")
     return msg
 
@@ -86,7 +89,7 @@ def notify_reply(reply: Comment) -> bool:
     if not claimed:
         return False
     try:
-        reply_message(reply).send()
+        send(reply_message(reply), f"comment-reply.{reply.pk}")
     except Exception:
         Comment.objects.filter(pk=reply.pk).update(reply_mail_sent_at=None)
         log.exception("reply mail for comment %s not sent", reply.pk)
@@ -112,10 +115,11 @@ def tell_author_waiting() -> bool:
     ctx = {"count": held.count(), "newest": held.order_by("-created").first(),
            "queue_url": absolute(reverse("admin:comments_heldcomment_changelist"))}
     try:
-        EmailMultiAlternatives(
+        send(EmailMultiAlternatives(
             subject=f"{ctx['count']} comment(s) waiting for moderation",
             body=render_to_string("comments/mail/waiting.txt", ctx), to=to,
-            headers={"Message-ID": _msgid(), "Auto-Submitted": "auto-generated"}).send()
+            headers={"Auto-Submitted": "auto-generated"}),
+            f"comments-waiting.{timezone.now():%Y%m%d%H%M%S%f}")
     except Exception:
         cache.delete("comments:author-mail")
         log.exception("moderation notice not sent")
