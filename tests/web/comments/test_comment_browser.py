@@ -210,10 +210,10 @@ def test_the_form_with_javascript_posts_without_reload(browser, live_server, set
     # reply to the top comment: the form moves under it, the answer appears in place
     w.page.click(f"#comment-{top.pk} .comment-reply-link")
     assert w.page.locator(f"#comment-{top.pk} > #respond").count() == 1
-    w.page.fill("#id_comment", "Replying *live* <script>alert(1)</script>")
-    w.page.fill("#id_name", "Bob")
-    w.page.fill("#id_email", "bob@example.com")
-    w.page.fill("#id_website", "https://bob.example/")
+    w.page.fill("#reply-comment", "Replying *live* <script>alert(1)</script>")
+    w.page.fill("#reply-name", "Bob")
+    w.page.fill("#reply-email", "bob@example.com")
+    w.page.fill("#reply-website", "https://bob.example/")
     w.page.click("#commentform button[type=submit]")
     w.page.wait_for_selector(f"#comment-{top.pk} .children li >> text=Replying")
     assert w.page.evaluate("window.__stay") == 1
@@ -233,9 +233,9 @@ def test_the_form_without_javascript(browser, live_server, settings) -> None:
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(live_server.url + post.get_absolute_url())
-    page.fill("#id_comment", "Without JavaScript.")
-    page.fill("#id_name", "Cat")
-    page.fill("#id_email", "cat@example.com")
+    page.fill("#reply-comment", "Without JavaScript.")
+    page.fill("#reply-name", "Cat")
+    page.fill("#reply-email", "cat@example.com")
     page.click("#commentform button[type=submit]")
     page.wait_for_load_state()
     assert "?comment=held" in page.url

@@ -206,3 +206,12 @@ def test_commenter_email_is_stored_lowercase_once(client, post) -> None:
     client.post(post_url(post), form_data(post, email="Ann@Example.com"))
     client.post(post_url(post), form_data(post, email="ann@example.COM", comment="Again."))
     assert list(Commenter.objects.values_list("email", flat=True)) == ["ann@example.com"]
+
+
+def test_ids_on_the_post_page_are_unique(client, post) -> None:
+    """The reply form shares the page with other forms (the subscribe box): no id twice."""
+    top = approve_email(post, "ann@example.com")
+    page = client.get(post.get_absolute_url() + f"?replytocom={top.pk}").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "reply-comment" in ids and len(ids) == len(set(ids)), \
+        sorted(i for i in set(ids) if ids.count(i) > 1)

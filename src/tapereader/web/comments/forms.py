@@ -26,6 +26,7 @@ class CommentForm(forms.Form):
     homepage = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "reply-%s")  # ids of their own: other forms share the page
         super().__init__(*args, **kwargs)
         n = comment_settings().max_length
         body = self.fields["comment"]
