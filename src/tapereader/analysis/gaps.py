@@ -20,44 +20,57 @@ from __future__ import annotations
 import numpy as np
 
 from ..findings import Finding
-from .lib import pct, r2
+from .lib import r2
 from .series import Series
+
+
+def _open(s: Series, min_pct: float) -> dict[str, np.ndarray]:
+    """Arrays over every gap still (at least partly) open at the last bar, oldest first:
+    bar, up (True for a gap up), gap_low, gap_high, low, high (what is left open),
+    partly_filled, filled_pct."""
+    hi, lo = s.high, s.low
+    n = len(s)
+    later_lo = np.empty(n)
+    later_hi = np.empty(n)
+    later_lo[:-1] = np.minimum.accumulate(lo[::-1])[::-1][1:]
+    later_hi[:-1] = np.maximum.accumulate(hi[::-1])[::-1][1:]
+    later_lo[-1], later_hi[-1] = np.inf, -np.inf
+    up = np.flatnonzero(lo[1:] > hi[:-1] * (1 + min_pct / 100)) + 1
+    dn = np.flatnonzero(hi[1:] < lo[:-1] * (1 - min_pct / 100)) + 1
+    u0, u1, um = hi[up - 1], lo[up], later_lo[up]
+    keep = um > u0
+    up, u0, u1, um = up[keep], u0[keep], u1[keep], um[keep]
+    d0, d1, dm = hi[dn], lo[dn - 1], later_hi[dn]
+    keep = dm < d1
+    dn, d0, d1, dm = dn[keep], d0[keep], d1[keep], dm[keep]
+    utop = np.minimum(u1, um)
+    dbot = np.maximum(d0, dm)
+    bar = np.r_[up, dn]
+    order = np.argsort(bar, kind="stable")
+    return {
+        "bar": bar[order], "up": np.r_[np.ones(len(up), bool), np.zeros(len(dn), bool)][order],
+        "gap_low": np.r_[u0, d0][order], "gap_high": np.r_[u1, d1][order],
+        "low": np.r_[u0, dbot][order], "high": np.r_[utop, d1][order],
+        "partly_filled": np.r_[um < u1, dm > d0][order],
+        "filled_pct": np.r_[(u1 - utop) / (u1 - u0), (dbot - d0) / (d1 - d0)][order] * 100.0,
+    }
 
 
 def open_gaps(s: Series, min_pct: float = 0.2) -> list[dict]:
     """Every gap of ``s`` still (at least partly) open at its last bar, oldest first:
     ``{bar, direction, gap_low, gap_high, low, high, partly_filled, filled_pct}`` where
     ``low``/``high`` bound what is left open."""
-    n = len(s)
-    if n < 2:
+    if len(s) < 2:
         return []
-    hi, lo = s.high, s.low
-    up = np.flatnonzero(lo[1:] > hi[:-1] * (1 + min_pct / 100)) + 1
-    dn = np.flatnonzero(hi[1:] < lo[:-1] * (1 - min_pct / 100)) + 1
-    # lowest low / highest high after each bar (to the last bar)
-    later_lo = np.r_[np.minimum.accumulate(lo[::-1])[::-1][1:], np.inf]
-    later_hi = np.r_[np.maximum.accumulate(hi[::-1])[::-1][1:], -np.inf]
-    out: list[dict] = []
-    for i in up.tolist():
-        g0, g1 = float(hi[i - 1]), float(lo[i])
-        m = float(later_lo[i])
-        if m <= g0:
-            continue
-        top = min(g1, m)
-        out.append({"bar": i, "direction": "up", "gap_low": g0, "gap_high": g1, "low": g0,
-                    "high": top, "partly_filled": m < g1,
-                    "filled_pct": (g1 - top) / (g1 - g0) * 100.0})
-    for i in dn.tolist():
-        g0, g1 = float(hi[i]), float(lo[i - 1])
-        m = float(later_hi[i])
-        if m >= g1:
-            continue
-        bot = max(g0, m)
-        out.append({"bar": i, "direction": "down", "gap_low": g0, "gap_high": g1, "low": bot,
-                    "high": g1, "partly_filled": m > g0,
-                    "filled_pct": (bot - g0) / (g1 - g0) * 100.0})
-    out.sort(key=lambda g: g["bar"])
-    return out
+    g = _open(s, min_pct)
+    return [_row(g, q) for q in range(len(g["bar"]))]
+
+
+def _row(g: dict[str, np.ndarray], q: int) -> dict:
+    return {"bar": int(g["bar"][q]), "direction": "up" if g["up"][q] else "down",
+            "gap_low": float(g["gap_low"][q]), "gap_high": float(g["gap_high"][q]),
+            "low": float(g["low"][q]), "high": float(g["high"][q]),
+            "partly_filled": bool(g["partly_filled"][q]), "filled_pct": float(g["filled_pct"][q])}
 
 
 def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0,
@@ -72,17 +85,20 @@ def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0
     if n < 2:
         return []
     close = float(s.close[-1])
-    gaps = [g for g in open_gaps(s, min_pct) if g["bar"] < n - 1]
+    g = _open(s, min_pct)
     out: list[Finding] = []
     for role in ("support", "resistance"):
         below = role == "support"
-        side = [g for g in gaps if (g["high"] < close if below else g["low"] > close)]
-        for g in side:
-            g["dist"] = pct(close, g["high"] if below else g["low"])
-        side = [g for g in side if abs(g["dist"]) <= max_distance_pct]
-        side.sort(key=lambda g: (abs(g["dist"]), -g["bar"]))
-        for g in side[:per_side]:
-            out.append(_finding(s, role, g))
+        edge = g["high"] if below else g["low"]
+        dist = (close / edge - 1.0) * 100.0
+        ok = (g["bar"] < n - 1) & ((edge < close) if below else (edge > close)) & \
+            (np.abs(dist) <= max_distance_pct)
+        qs = np.flatnonzero(ok)
+        qs = qs[np.lexsort((-g["bar"][qs], np.abs(dist[qs])))][:per_side]
+        for q in qs.tolist():
+            row = _row(g, q)
+            row["dist"] = float(dist[q])
+            out.append(_finding(s, role, row))
     return out
 
 
