@@ -26,8 +26,10 @@ findings: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
+# the whole suite (web tests on SQLite), then the web tests again on a throwaway PostgreSQL
 test: lint
 	$(BIN)/python -m pytest
+	TAPEREADER_TEST_SITE_DB=postgres $(BIN)/python -m pytest tests/web -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

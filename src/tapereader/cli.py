@@ -252,6 +252,15 @@ def scan(
     print_summary(res, out)
 
 
+def _register_site() -> None:
+    from .web.commands import register
+
+    register(app)
+
+
+_register_site()  # publish, serve, manage, send, worker, daily (tapereader.web.commands)
+
+
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line and exit code 1."""
     try:

@@ -1,0 +1,140 @@
+"""Django settings for the tapereader site: one module, driven by ``siteconfig`` (the
+config file's [site] table and the TAPEREADER_* environment). Each app's own settings sit
+in its own block below (comments, subscribers, delivery)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+
+from . import siteconfig
+
+WEB_DIR = Path(__file__).resolve().parent
+SITE = siteconfig.load()
+
+SITE_URL = SITE.url
+SECRET_KEY = SITE.secret_key
+DEBUG = SITE.debug
+ALLOWED_HOSTS = [SITE.host]
+if SITE.host in ("127.0.0.1", "localhost"):
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [SITE.url]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
+    "tapereader.web.posts",
+    "tapereader.web.comments",
+    "tapereader.web.subscribers",
+    "tapereader.web.delivery",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tapereader.web.urls"
+WSGI_APPLICATION = "tapereader.web.wsgi.application"
+
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [WEB_DIR / "templates"],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+        "tapereader.web.posts.context.site",
+        "tapereader.web.posts.pagecache.csrf_context",
+    ]},
+}]
+
+DATABASES = {"default": SITE.database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "tapereader-site"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = SITE.time_zone  # the market's: the note's dates are New York sessions
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = siteconfig.data_dir() / "static"  # `tapereader manage collectstatic` fills it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise wants it; the database lives beside
+STATICFILES_DIRS = [WEB_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve from the package without collectstatic
+WHITENOISE_MAX_AGE = 3600
+
+# --- security -----------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SITE.https:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = False  # the proxy in front redirects; it tells us via the header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# django-csp 4: no inline script or style anywhere; everything from this origin.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [NONE],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "base-uri": [NONE],
+    "manifest-src": [SELF],
+}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- posts (h13-site) ---------------------------------------------------------------
+TAPEREADER_PAGE_CACHE_SECONDS = 300  # rendered public pages, dropped whenever a post changes
+
+# --- comments (h14-comments) ---------------------------------------------------------
+
+# --- subscribers (h15-subs) ----------------------------------------------------------
+
+# --- delivery (h16-delivery) ---------------------------------------------------------
