@@ -22,6 +22,7 @@ not grow with the history.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..findings import Finding
@@ -79,36 +80,60 @@ def _fresh(s: Series, sw: Swings, direction: str, look: int, min_gap: int,
     ext = s.high if down else s.low
     i1 = start + int(np.argmax(ext[start:]) if down else np.argmin(ext[start:]))
     want = 1 if down else -1
-    mine = (sw.kind == want)
-    if not (mine & (sw.idx == i1)).any():
-        return None  # the recent extreme is not (yet) a confirmed swing
-    later = np.flatnonzero(mine & (sw.idx >= i1 + min_gap))
-    for q in later[::-1].tolist():  # latest second anchor first
-        i2 = int(sw.idx[q])
+    i2, conf2, slope, brk = _second_anchor(near, cl, tol, sw.idx, sw.kind, sw.confirm, want,
+                                           i1, min_gap, min_drop_atr, valid_atr)
+    if i2 < 0:
+        return None
+    return _state(s, direction, scale, i1, i2, conf2, slope, brk, near, cl, tol, press_atr,
+                  sgn, f)
+
+
+@numba.njit(cache=True)
+def _second_anchor(near, cl, tol, sidx, skind, sconf, want, i1, min_gap, min_drop,
+                   valid):  # pragma: no cover - compiled
+    """The latest swing of kind ``want`` at least ``min_gap`` bars after the swing at
+    ``i1`` and ``min_drop`` ATR beyond it in support space, with no close more than
+    ``valid`` ATR (the ATR at it) under the line from ``i1`` through it up to its
+    confirmation bar: (its bar, confirmation bar, slope, first close under the line after
+    that or -1), or -1s when there is none or ``i1`` is no swing of that kind."""
+    n = len(cl)
+    found = False
+    for q in range(len(sidx)):
+        if sidx[q] == i1 and skind[q] == want:
+            found = True
+    if not found:
+        return -1, -1, 0.0, -1
+    for q in range(len(sidx) - 1, -1, -1):
+        i2 = sidx[q]
+        if skind[q] != want or i2 < i1 + min_gap:
+            continue
         rise = near[i2] - near[i1]
-        if rise < min_drop_atr * tol[i2]:
+        if rise < min_drop * tol[i2]:
             continue
         slope = rise / (i2 - i1)
-        conf2 = int(sw.confirm[q])
-        seg = np.arange(i1 + 1, conf2 + 1)
-        seg = seg[seg != i2]
-        line_seg = near[i1] + slope * (seg - i1)
-        if (cl[seg] < line_seg - valid_atr * tol[i2]).any():
+        c2 = sconf[q]
+        slack = valid * tol[i2]
+        ok = True
+        for i in range(i1 + 1, c2 + 1):
+            if i != i2 and cl[i] < near[i1] + slope * (i - i1) - slack:
+                ok = False
+                break
+        if not ok:
             continue
-        return _state(s, direction, scale, i1, i2, conf2, slope, near, cl, tol,
-                      valid_atr, press_atr, sgn, f)
-    return None
+        brk = -1
+        for i in range(c2 + 1, n):
+            if cl[i] < near[i1] + slope * (i - i1) - valid * tol[i]:
+                brk = i
+                break
+        return i2, c2, slope, brk
+    return -1, -1, 0.0, -1
 
 
 def _state(s: Series, direction: str, scale: str, i1: int, i2: int, conf2: int, slope: float,
-           near: np.ndarray, cl: np.ndarray, tol: np.ndarray, valid_atr: float,
+           brk: int, near: np.ndarray, cl: np.ndarray, tol: np.ndarray,
            press_atr: float, sgn: float, f) -> Finding | None:
     n = len(s)
     k = n - 1
-    after = np.arange(conf2 + 1, n)
-    line = near[i1] + slope * (after - i1)
-    beyond = np.flatnonzero(cl[conf2 + 1:] < line - valid_atr * tol[conf2 + 1:])
-    brk = int(after[beyond[0]]) if len(beyond) else -1
     if brk >= 0 and not lib.is_recent(s, brk):
         return None
     y = near[i1] + slope * (k - i1)

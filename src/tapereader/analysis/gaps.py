@@ -17,6 +17,7 @@ Everything is decided by bars up to the last one.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..findings import Finding
@@ -24,36 +25,52 @@ from .lib import r2
 from .series import Series
 
 
-def _open(s: Series, min_pct: float) -> dict[str, np.ndarray]:
-    """Arrays over every gap still (at least partly) open at the last bar, oldest first:
-    bar, up (True for a gap up), gap_low, gap_high, low, high (what is left open),
-    partly_filled, filled_pct."""
-    hi, lo = s.high, s.low
-    n = len(s)
+@numba.njit(cache=True)
+def _open_kernel(high, low, min_frac):  # pragma: no cover - compiled
+    """Gaps still (at least partly) open at the last bar, oldest first: bar, up (1/0), the
+    gap's low/high, the open part's low/high, partly filled (1/0), filled fraction."""
+    n = len(high)
     later_lo = np.empty(n)
     later_hi = np.empty(n)
-    later_lo[:-1] = np.minimum.accumulate(lo[::-1])[::-1][1:]
-    later_hi[:-1] = np.maximum.accumulate(hi[::-1])[::-1][1:]
-    later_lo[-1], later_hi[-1] = np.inf, -np.inf
-    up = np.flatnonzero(lo[1:] > hi[:-1] * (1 + min_pct / 100)) + 1
-    dn = np.flatnonzero(hi[1:] < lo[:-1] * (1 - min_pct / 100)) + 1
-    u0, u1, um = hi[up - 1], lo[up], later_lo[up]
-    keep = um > u0
-    up, u0, u1, um = up[keep], u0[keep], u1[keep], um[keep]
-    d0, d1, dm = hi[dn], lo[dn - 1], later_hi[dn]
-    keep = dm < d1
-    dn, d0, d1, dm = dn[keep], d0[keep], d1[keep], dm[keep]
-    utop = np.minimum(u1, um)
-    dbot = np.maximum(d0, dm)
-    bar = np.r_[up, dn]
-    order = np.argsort(bar, kind="stable")
-    return {
-        "bar": bar[order], "up": np.r_[np.ones(len(up), bool), np.zeros(len(dn), bool)][order],
-        "gap_low": np.r_[u0, d0][order], "gap_high": np.r_[u1, d1][order],
-        "low": np.r_[u0, dbot][order], "high": np.r_[utop, d1][order],
-        "partly_filled": np.r_[um < u1, dm > d0][order],
-        "filled_pct": np.r_[(u1 - utop) / (u1 - u0), (dbot - d0) / (d1 - d0)][order] * 100.0,
-    }
+    mn, mx = np.inf, -np.inf
+    for i in range(n - 1, -1, -1):
+        later_lo[i] = mn
+        later_hi[i] = mx
+        if low[i] < mn:
+            mn = low[i]
+        if high[i] > mx:
+            mx = high[i]
+    bar = np.empty(n, np.int64)
+    up = np.empty(n, np.bool_)
+    vals = np.empty((n, 5))
+    m = 0
+    for i in range(1, n):
+        if low[i] > high[i - 1] * (1.0 + min_frac):
+            g0, g1, lm = high[i - 1], low[i], later_lo[i]
+            if lm > g0:
+                top = min(g1, lm)
+                bar[m], up[m] = i, True
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, g0, top
+                vals[m, 4] = (g1 - top) / (g1 - g0)
+                m += 1
+        elif high[i] < low[i - 1] * (1.0 - min_frac):
+            g0, g1, hm = high[i], low[i - 1], later_hi[i]
+            if hm < g1:
+                bot = max(g0, hm)
+                bar[m], up[m] = i, False
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, bot, g1
+                vals[m, 4] = (bot - g0) / (g1 - g0)
+                m += 1
+    return bar[:m], up[:m], vals[:m]
+
+
+def _open(s: Series, min_pct: float) -> list[dict]:
+    """Every gap still (at least partly) open at the last bar, oldest first (see
+    ``open_gaps``)."""
+    bar, up, vals = _open_kernel(s.high, s.low, min_pct / 100.0)
+    return [{"bar": b, "direction": "up" if u else "down", "gap_low": v[0], "gap_high": v[1],
+             "low": v[2], "high": v[3], "partly_filled": v[4] > 0.0, "filled_pct": v[4] * 100.0}
+            for b, u, v in zip(bar.tolist(), up.tolist(), vals.tolist(), strict=True)]
 
 
 def open_gaps(s: Series, min_pct: float = 0.2) -> list[dict]:
@@ -62,15 +79,7 @@ def open_gaps(s: Series, min_pct: float = 0.2) -> list[dict]:
     ``low``/``high`` bound what is left open."""
     if len(s) < 2:
         return []
-    g = _open(s, min_pct)
-    return [_row(g, q) for q in range(len(g["bar"]))]
-
-
-def _row(g: dict[str, np.ndarray], q: int) -> dict:
-    return {"bar": int(g["bar"][q]), "direction": "up" if g["up"][q] else "down",
-            "gap_low": float(g["gap_low"][q]), "gap_high": float(g["gap_high"][q]),
-            "low": float(g["low"][q]), "high": float(g["high"][q]),
-            "partly_filled": bool(g["partly_filled"][q]), "filled_pct": float(g["filled_pct"][q])}
+    return _open(s, min_pct)
 
 
 def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0,
@@ -85,20 +94,19 @@ def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0
     if n < 2:
         return []
     close = float(s.close[-1])
-    g = _open(s, min_pct)
+    gaps = [g for g in _open(s, min_pct) if g["bar"] < n - 1]
     out: list[Finding] = []
     for role in ("support", "resistance"):
         below = role == "support"
-        edge = g["high"] if below else g["low"]
-        dist = (close / edge - 1.0) * 100.0
-        ok = (g["bar"] < n - 1) & ((edge < close) if below else (edge > close)) & \
-            (np.abs(dist) <= max_distance_pct)
-        qs = np.flatnonzero(ok)
-        qs = qs[np.lexsort((-g["bar"][qs], np.abs(dist[qs])))][:per_side]
-        for q in qs.tolist():
-            row = _row(g, q)
-            row["dist"] = float(dist[q])
-            out.append(_finding(s, role, row))
+        side = []
+        for g in gaps:
+            edge = g["high"] if below else g["low"]
+            if (edge < close) if below else (edge > close):
+                g["dist"] = (close / edge - 1.0) * 100.0
+                if abs(g["dist"]) <= max_distance_pct:
+                    side.append(g)
+        side.sort(key=lambda g: (abs(g["dist"]), -g["bar"]))
+        out += [_finding(s, role, g) for g in side[:per_side]]
     return out
 
 
