@@ -57,3 +57,14 @@ def real_series(real_bars):
         return series_from_bars(bars, symbol, timeframe)
 
     return load
+
+
+REAL_DATA_FIXTURES = {"market_dir", "real_bars", "real_series"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses the real data (through these fixtures) is marked ``realdata``,
+    so ``pytest -m "not realdata"`` runs offline, without the data folder."""
+    for item in items:
+        if REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.realdata)

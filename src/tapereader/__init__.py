@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _numba_cache
+
+_numba_cache.configure()  # before numba is imported anywhere: a writable cache folder
+
 if TYPE_CHECKING:
     from .api import analyze, findings_table, read_folder
     from .data.errors import DataError, TapereaderError
