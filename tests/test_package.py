@@ -36,8 +36,9 @@ def test_default_folders_do_not_depend_on_where_the_source_is(monkeypatch, tmp_p
     data, db = paths.default_data_dir(), paths.default_db_path()
     assert data == tmp_path / "xdg" / "tapereader" / "market"
     assert db == tmp_path / "xdg" / "tapereader" / "tapereader.duckdb"
+    assert data != src.parent / "shared" / "data" / "market"  # never ../shared beside it
     for p in (data, db):
-        assert not p.is_relative_to(src.parent), p  # never ../shared beside the source
+        assert not p.is_relative_to(src), p
     monkeypatch.setenv(paths.DATA_ENV, str(tmp_path / "mine"))
     assert paths.default_data_dir() == tmp_path / "mine"
 
