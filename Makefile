@@ -5,6 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ASOF   ?= 2013-07-08
+# the real market data of this checkout, unless $TAPEREADER_DATA names another folder
+export TAPEREADER_DATA ?= $(abspath ../shared/data/market)
 OUT    ?= out
 
 .PHONY: install report findings test lint bench clean
@@ -25,6 +27,7 @@ findings: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 # the whole suite (web tests on SQLite), then the web tests again on a throwaway PostgreSQL
 test: lint
@@ -35,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache
