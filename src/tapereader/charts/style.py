@@ -248,9 +248,9 @@ def _renderer(fig: Figure) -> Any:
     return canvas.get_renderer()
 
 
-def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
+def data_hits(ax: Axes, box: Bbox, renderer: Any, zones: bool = False) -> int:
     """How many drawn data artists (lines, markers, candles, bars, annotations) cross ``box``
-    (display coordinates). Full-width shaded zones do not count: nothing can avoid them."""
+    (display coordinates); shaded zones (gid ``zone``) count only when ``zones``."""
     from matplotlib.collections import PathCollection
     from matplotlib.patches import Rectangle
     from matplotlib.text import Annotation
@@ -274,7 +274,7 @@ def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
         tr = c.get_transform()
         hits += sum(1 for p in c.get_paths() if tr.transform_path(p).intersects_bbox(box))
     for p in ax.patches:
-        if isinstance(p, Rectangle) and p.get_gid() != "zone" and p.get_visible() \
+        if isinstance(p, Rectangle) and (zones or p.get_gid() != "zone") and p.get_visible() \
                 and p.get_window_extent(renderer).overlaps(box):
             hits += 1
     for t in ax.texts:
@@ -285,9 +285,9 @@ def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
 
 def place_legend(ax: Axes, fig: Figure, headroom: int = 3,
                  retick: Callable[[float, float], None] | None = None, **kw: Any) -> Any:
-    """A legend inside the axes where it covers no data; else more room above the data (up to
-    ``headroom`` times, ``retick(lo, hi)`` re-placing the y ticks); else below the axes.
-    Call after the axes' limits and layout are set."""
+    """A legend inside the axes where it covers no data (nor a zone, when it can); else more
+    room above the data (up to ``headroom`` times, ``retick(lo, hi)`` re-placing the y
+    ticks); else below the axes. Call after the axes' limits and layout are set."""
     renderer = _renderer(fig)
     frame = ax.get_window_extent(renderer)
     leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
@@ -295,11 +295,12 @@ def place_legend(ax: Axes, fig: Figure, headroom: int = 3,
         kw["ncols"] = 1  # two columns would not fit across the axes
         leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
     for _ in range(headroom + 1):
-        for loc in LEGEND_LOCS:
-            leg.set_loc(loc)  # type: ignore[arg-type]  # a str of LEGEND_LOCS
-            box = leg.get_window_extent(renderer).expanded(1.02, 1.04)
-            if data_hits(ax, box, renderer) == 0:
-                return leg
+        for zones in (True, False):  # off the shaded zones too if it can, else over a zone
+            for loc in LEGEND_LOCS:
+                leg.set_loc(loc)  # type: ignore[arg-type]  # a str of LEGEND_LOCS
+                box = leg.get_window_extent(renderer).expanded(1.02, 1.04)
+                if data_hits(ax, box, renderer, zones) == 0:
+                    return leg
         lo, hi = ax.get_ylim()
         if ax.get_yscale() == "log":
             ax.set_ylim(lo, hi * (hi / lo) ** 0.18)
