@@ -209,13 +209,43 @@ def capture() -> Iterator[list[Figure]]:
 
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>\s*")
+_STYLE_ELEMENT = re.compile(rb"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+_STYLE_ATTR = re.compile(rb' style="([^"]*)"')
+
+
+def _declarations(css: bytes) -> bytes:
+    """``fill: #fff; stroke-width: 0.8`` -> `` fill="#fff" stroke-width="0.8"``."""
+    out = []
+    for decl in css.split(b";"):
+        prop, sep, value = decl.partition(b":")
+        if sep and prop.strip():
+            v = value.strip().replace(b"&", b"&amp;").replace(b'"', b"&quot;")
+            out.append(b" " + prop.strip() + b'="' + v + b'"')
+    return b"".join(out)
+
+
+def svg_without_css(svg: bytes) -> bytes:
+    """The SVG with its inline CSS as presentation attributes, so that it draws the same under
+    a Content-Security-Policy without ``style-src 'unsafe-inline'`` (opened on its own, not
+    only through ``<img>``): every ``style="..."`` becomes attributes, and matplotlib's one
+    ``<style>`` rule (``*{stroke-linejoin: round; stroke-linecap: butt}``) goes onto the root
+    element, whence it is inherited. No external DTD either."""
+    svg = _DOCTYPE.sub(b"", svg, count=1)
+    root: bytes = b""
+    m = _STYLE_ELEMENT.search(svg)
+    if m:
+        root = _declarations(m.group(1))
+        svg = svg[:m.start()] + svg[m.end():]
+    svg = _STYLE_ATTR.sub(lambda mm: _declarations(mm.group(1)), svg)
+    return svg.replace(b"<svg ", b"<svg" + root + b" ", 1) if root else svg
 
 
 def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1,
          bottom: float = 0.1, layout: bool = True) -> dict[str, str]:
     """Write ``name.svg`` and ``name.png`` into ``out_dir``; return the relative file names.
 
-    The SVG is self-contained (fonts as text, no external DTD, no links) for a strict CSP."""
+    The SVG is self-contained (fonts as text, no external DTD, no links, no CSS) for a strict
+    Content-Security-Policy (``svg_without_css``)."""
     if layout:
         margins(fig, left, bottom)
     files = {}
@@ -224,7 +254,7 @@ def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1,
         if ext == "svg":
             buf = io.BytesIO()
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-            path.write_bytes(_DOCTYPE.sub(b"", buf.getvalue(), count=1))
+            path.write_bytes(svg_without_css(buf.getvalue()))
         else:
             fig.savefig(path, format=ext, metadata={"Software": None})
         files[ext] = path.name
