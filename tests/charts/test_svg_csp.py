@@ -29,10 +29,30 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _look(url: str, out: dict) -> None:
+    """Open ``url`` in chromium: the screenshot and the CSP violations it logged."""
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
+                                  headless=True)
+            try:
+                page = b.new_page(viewport={"width": 700, "height": 400})
+                blocked: list[str] = []
+                page.on("console", lambda m: blocked.append(m.text)
+                        if "Content Security Policy" in m.text else None)
+                page.goto(url)
+                out["shot"], out["blocked"] = page.screenshot(), blocked
+            finally:
+                b.close()
+    except Exception as e:  # reported by the test
+        out["error"] = repr(e)
+
+
 @pytest.mark.browser
 def test_svg_draws_under_a_strict_csp(real_bars, tmp_path):
     from PIL import Image
-    from playwright.sync_api import sync_playwright
 
     line = next(f for f in rally_findings() if f.kind == "trendline")
     c = render_trend(real_bars("GSPC"), line, ASOF, tmp_path, Names(default_watchlist()))
@@ -41,21 +61,18 @@ def test_svg_draws_under_a_strict_csp(real_bars, tmp_path):
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Handler, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/{c.files['svg']}"
+    out: dict = {}
+    # in a thread of its own: Playwright's sync API refuses a thread whose asyncio loop runs
+    # (another test's session-wide browser may hold this one)
+    worker = threading.Thread(target=_look, args=(url, out))
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
-                                  headless=True)
-            try:
-                page = b.new_page(viewport={"width": 700, "height": 400})
-                blocked = []
-                page.on("console", lambda m: blocked.append(m.text)
-                        if "Content Security Policy" in m.text else None)
-                page.goto(f"http://127.0.0.1:{server.server_port}/{c.files['svg']}")
-                shot = page.screenshot()
-            finally:
-                b.close()
+        worker.start()
+        worker.join(timeout=120)
     finally:
         server.shutdown()
+    assert not worker.is_alive() and "error" not in out, out.get("error")
+    blocked, shot = out["blocked"], out["shot"]
     assert blocked == []
     img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float) / 255
     assert img.mean() > 0.8                 # a white chart, not a black box of unstyled shapes
