@@ -134,6 +134,21 @@ LOGGING = {
 TAPEREADER_PAGE_CACHE_SECONDS = 300  # rendered public pages, dropped whenever a post changes
 
 # --- comments (h14-comments) ---------------------------------------------------------
+import os as _os  # noqa: E402
+
+MIDDLEWARE += ["tapereader.web.comments.middleware.FormTimestampMiddleware"]
+_open_days = _os.environ.get("TAPEREADER_COMMENTS_OPEN_DAYS", "30").strip()
+TAPEREADER_COMMENTS_OPEN_DAYS = int(_open_days) if _open_days else None  # empty: never close
+TAPEREADER_COMMENTS_MIN_SECONDS = float(_os.environ.get("TAPEREADER_COMMENTS_MIN_SECONDS", "3"))
+if _os.environ.get("TAPEREADER_COMMENTS_HOLD_WORDS"):  # else comments.conf's list
+    TAPEREADER_COMMENTS_HOLD_WORDS = [w.strip() for w in
+                                      _os.environ["TAPEREADER_COMMENTS_HOLD_WORDS"].split(",")
+                                      if w.strip()]
+TAPEREADER_COMMENTS_IP_LIMIT = int(_os.environ.get("TAPEREADER_COMMENTS_IP_LIMIT", "5"))
+TAPEREADER_COMMENTS_EMAIL_LIMIT = int(_os.environ.get("TAPEREADER_COMMENTS_EMAIL_LIMIT", "5"))
+TAPEREADER_COMMENTS_IP_KEEP_DAYS = 30
+TAPEREADER_COMMENTS_TRUST_X_FORWARDED_FOR = _os.environ.get(
+    "TAPEREADER_COMMENTS_TRUST_X_FORWARDED_FOR", "") in ("1", "true", "yes")
 
 # --- subscribers (h15-subs) ----------------------------------------------------------
 # Mail: TAPEREADER_EMAIL_URL = smtp://user:pass@host:port?tls=1 | smtps://... |
