@@ -181,3 +181,17 @@ TAPEREADER_SUBSCRIBE_RATE = (10, 600)    # subscribe posts per IP per window (s)
 DEFAULT_FROM_EMAIL = TAPEREADER_MAIL_FROM
 
 # --- delivery (h16-delivery) ---------------------------------------------------------
+# Outbox (docs/delivery.md): a claimed row's lease, the SMS account rate (texts/s shared by
+# every worker) and per-number limit, charts in mail by Content-ID or absolute URL, DKIM
+# when a PEM key file is named, the universe folder whose scan ends the daily mail.
+TAPEREADER_DELIVERY_LEASE = float(_os.environ.get("TAPEREADER_DELIVERY_LEASE", "120"))
+TAPEREADER_SMS_RATE = float(_os.environ.get("TAPEREADER_SMS_RATE", "1"))
+TAPEREADER_SMS_BURST = float(_os.environ.get("TAPEREADER_SMS_BURST", "5"))
+TAPEREADER_SMS_PER_NUMBER_PER_DAY = int(_os.environ.get("TAPEREADER_SMS_PER_NUMBER_PER_DAY",
+                                                        "3"))
+TAPEREADER_SMS_PROGRAM = _os.environ.get("TAPEREADER_SMS_PROGRAM", "tapereader")
+TAPEREADER_MAIL_CHARTS = _os.environ.get("TAPEREADER_MAIL_CHARTS", "cid")  # cid | url
+TAPEREADER_DKIM_KEY = _os.environ.get("TAPEREADER_DKIM_KEY", "")
+TAPEREADER_DKIM_SELECTOR = _os.environ.get("TAPEREADER_DKIM_SELECTOR", "tapereader")
+TAPEREADER_DKIM_DOMAIN = _os.environ.get("TAPEREADER_DKIM_DOMAIN", "")
+TAPEREADER_UNIVERSE = _os.environ.get("TAPEREADER_UNIVERSE", "")
