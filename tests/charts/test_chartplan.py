@@ -109,3 +109,12 @@ def test_real_days_get_the_charts_of_their_story(market_dir, asof):
         assert b.panel == "VIX" and b.averages == (50, 200) and b.reason == "fear day"
         assert kinds[0] == "benchmark"          # the crash opens the note's charts
         assert "VIX" in d.charts["benchmark"].alt and "200-day" in d.charts["benchmark"].alt
+
+
+def test_a_chart_whose_story_the_note_does_not_tell_is_left_out():
+    fs = rally_findings()
+    full = {s.kind for s in chart_plan(fs, _note(fs), WL, ASOF)}
+    assert {"channels", "cross_asset"} <= full
+    fewer = chart_plan(fs, _note(fs, ("leaders", "trendlines", "levels")), WL, ASOF)
+    assert not {"channels", "cross_asset"} & {s.kind for s in fewer}
+    assert all(s.section in ("leaders", "trendlines", "levels") for s in fewer)

@@ -209,13 +209,43 @@ def capture() -> Iterator[list[Figure]]:
 
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>\s*")
+_STYLE_ELEMENT = re.compile(rb"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+_STYLE_ATTR = re.compile(rb' style="([^"]*)"')
+
+
+def _declarations(css: bytes) -> bytes:
+    """``fill: #fff; stroke-width: 0.8`` -> `` fill="#fff" stroke-width="0.8"``."""
+    out = []
+    for decl in css.split(b";"):
+        prop, sep, value = decl.partition(b":")
+        if sep and prop.strip():
+            v = value.strip().replace(b"&", b"&amp;").replace(b'"', b"&quot;")
+            out.append(b" " + prop.strip() + b'="' + v + b'"')
+    return b"".join(out)
+
+
+def svg_without_css(svg: bytes) -> bytes:
+    """The SVG with its inline CSS as presentation attributes, so that it draws the same under
+    a Content-Security-Policy without ``style-src 'unsafe-inline'`` (opened on its own, not
+    only through ``<img>``): every ``style="..."`` becomes attributes, and matplotlib's one
+    ``<style>`` rule (``*{stroke-linejoin: round; stroke-linecap: butt}``) goes onto the root
+    element, whence it is inherited. No external DTD either."""
+    svg = _DOCTYPE.sub(b"", svg, count=1)
+    root: bytes = b""
+    m = _STYLE_ELEMENT.search(svg)
+    if m:
+        root = _declarations(m.group(1))
+        svg = svg[:m.start()] + svg[m.end():]
+    svg = _STYLE_ATTR.sub(lambda mm: _declarations(mm.group(1)), svg)
+    return svg.replace(b"<svg ", b"<svg" + root + b" ", 1) if root else svg
 
 
 def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1,
          bottom: float = 0.1, layout: bool = True) -> dict[str, str]:
     """Write ``name.svg`` and ``name.png`` into ``out_dir``; return the relative file names.
 
-    The SVG is self-contained (fonts as text, no external DTD, no links) for a strict CSP."""
+    The SVG is self-contained (fonts as text, no external DTD, no links, no CSS) for a strict
+    Content-Security-Policy (``svg_without_css``)."""
     if layout:
         margins(fig, left, bottom)
     files = {}
@@ -224,7 +254,7 @@ def save(fig: Figure, out_dir: Path, name: str, left: float = 0.1,
         if ext == "svg":
             buf = io.BytesIO()
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-            path.write_bytes(_DOCTYPE.sub(b"", buf.getvalue(), count=1))
+            path.write_bytes(svg_without_css(buf.getvalue()))
         else:
             fig.savefig(path, format=ext, metadata={"Software": None})
         files[ext] = path.name
@@ -248,9 +278,9 @@ def _renderer(fig: Figure) -> Any:
     return canvas.get_renderer()
 
 
-def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
+def data_hits(ax: Axes, box: Bbox, renderer: Any, zones: bool = False) -> int:
     """How many drawn data artists (lines, markers, candles, bars, annotations) cross ``box``
-    (display coordinates). Full-width shaded zones do not count: nothing can avoid them."""
+    (display coordinates); shaded zones (gid ``zone``) count only when ``zones``."""
     from matplotlib.collections import PathCollection
     from matplotlib.patches import Rectangle
     from matplotlib.text import Annotation
@@ -274,7 +304,7 @@ def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
         tr = c.get_transform()
         hits += sum(1 for p in c.get_paths() if tr.transform_path(p).intersects_bbox(box))
     for p in ax.patches:
-        if isinstance(p, Rectangle) and p.get_gid() != "zone" and p.get_visible() \
+        if isinstance(p, Rectangle) and (zones or p.get_gid() != "zone") and p.get_visible() \
                 and p.get_window_extent(renderer).overlaps(box):
             hits += 1
     for t in ax.texts:
@@ -285,9 +315,9 @@ def data_hits(ax: Axes, box: Bbox, renderer: Any) -> int:
 
 def place_legend(ax: Axes, fig: Figure, headroom: int = 3,
                  retick: Callable[[float, float], None] | None = None, **kw: Any) -> Any:
-    """A legend inside the axes where it covers no data; else more room above the data (up to
-    ``headroom`` times, ``retick(lo, hi)`` re-placing the y ticks); else below the axes.
-    Call after the axes' limits and layout are set."""
+    """A legend inside the axes where it covers no data (nor a zone, when it can); else more
+    room above the data (up to ``headroom`` times, ``retick(lo, hi)`` re-placing the y
+    ticks); else below the axes. Call after the axes' limits and layout are set."""
     renderer = _renderer(fig)
     frame = ax.get_window_extent(renderer)
     leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
@@ -295,11 +325,12 @@ def place_legend(ax: Axes, fig: Figure, headroom: int = 3,
         kw["ncols"] = 1  # two columns would not fit across the axes
         leg = ax.legend(**{"loc": LEGEND_LOCS[0], **kw})
     for _ in range(headroom + 1):
-        for loc in LEGEND_LOCS:
-            leg.set_loc(loc)  # type: ignore[arg-type]  # a str of LEGEND_LOCS
-            box = leg.get_window_extent(renderer).expanded(1.02, 1.04)
-            if data_hits(ax, box, renderer) == 0:
-                return leg
+        for zones in (True, False):  # off the shaded zones too if it can, else over a zone
+            for loc in LEGEND_LOCS:
+                leg.set_loc(loc)  # type: ignore[arg-type]  # a str of LEGEND_LOCS
+                box = leg.get_window_extent(renderer).expanded(1.02, 1.04)
+                if data_hits(ax, box, renderer, zones) == 0:
+                    return leg
         lo, hi = ax.get_ylim()
         if ax.get_yscale() == "log":
             ax.set_ylim(lo, hi * (hi / lo) ** 0.18)

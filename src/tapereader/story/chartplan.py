@@ -72,7 +72,7 @@ class ChartSpec:
     """One chart the note calls for: what to draw and why."""
 
     kind: str                # benchmark | trend | channels | overlay | ratio | cross_asset
-    section: str                       # the note section it illustrates
+    section: str                       # the note section it illustrates ("": left out)
     symbols: tuple[str, ...]
     reason: str                        # why the story asked for it
     name: str = ""                     # file stem (defaults to kind)
@@ -277,12 +277,15 @@ def benchmark_bands(findings: list[Finding], symbol: str) -> tuple[Band, ...]:
 # ------------------------------------------------------------------ the plan
 
 def _section(kind: str, keys: Sequence[str]) -> str:
-    """The note section a chart goes to: its preferred one present in the note, else the
-    note's first section (the benchmark chart opens the note)."""
+    """The note section a chart goes to: its preferred one present in the note; the benchmark
+    chart, which opens the note, else goes to the first section. "": the note does not tell
+    that story today, so the chart is left out."""
     for k in SECTION_PREFERENCE.get(kind, ()):
         if k in keys:
             return k
-    return keys[0] if keys else SECTION_PREFERENCE.get(kind, ("",))[0]
+    if not keys:
+        return SECTION_PREFERENCE.get(kind, ("",))[0]
+    return keys[0] if kind == "benchmark" else ""
 
 
 def chart_plan(findings: list[Finding], note: Any, wl: Watchlist, asof: str,
@@ -335,11 +338,11 @@ def chart_plan(findings: list[Finding], note: Any, wl: Watchlist, asof: str,
                                "the leadership pair's ratio",
                                relative=tuple(picks.get("rel") or ())))
     cross = tuple(f for f in (picks.get("cross") or []) if f.figures.get("returns"))
-    if cross and (not keys or "cross_asset" in keys or fear):
+    if cross:
         syms, bold = cross_symbols(cross, wl)
         specs.append(ChartSpec("cross_asset", _section("cross_asset", keys), syms,
                                "stocks against other assets", cross=cross, bold=bold))
-    return _in_note_order(specs, keys)
+    return _in_note_order([s for s in specs if s.section], keys)
 
 
 def _in_note_order(specs: list[ChartSpec], keys: Sequence[str]) -> list[ChartSpec]:
