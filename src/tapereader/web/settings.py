@@ -13,7 +13,8 @@ from . import siteconfig
 WEB_DIR = Path(__file__).resolve().parent
 SITE = siteconfig.load()
 
-SITE_URL = SITE.url
+SITE_URL = SITE.url  # the public base URL, no trailing slash (absolute links in feeds, mail)
+TAPEREADER_SITE_URL = SITE.url
 SECRET_KEY = SITE.secret_key
 DEBUG = SITE.debug
 ALLOWED_HOSTS = [SITE.host]
