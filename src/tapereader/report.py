@@ -27,7 +27,7 @@ from .story.compose import Note, compose_note, environment
 
 log = logging.getLogger(__name__)
 MARKER = ".tapereader-report"
-# which note section each chart illustrates
+# which note section each chart illustrates (when the plan did not say)
 SECTION_OF = {"trend": "trendlines", "channels": "slope", "overlay": "leaders",
               "ratio": "leaders", "cross_asset": "cross_asset"}
 
@@ -52,42 +52,15 @@ def plan_charts(bars: Mapping[str, pd.DataFrame], findings: list[Finding], wl: W
                 asof: str, note: Note) -> list[tuple[str, Callable[[Path], Any]]]:
     """The charts the note calls for, in order, as (name, render(out_dir)) pairs.
 
-    Chosen from the note's picks (themselves ranked from findings), never from fixed symbols:
-    the most important trend line's index, the leader's channels with its best analog, the
-    top pair (overlay and ratio) and the cross-asset comparison.
+    The story's chart plan (``story.chartplan``) decides what to draw; the renderers draw it.
     """
-    from .charts.channels import render_channels
-    from .charts.cross_asset import render_cross_asset
-    from .charts.overlay import render_overlay
-    from .charts.ratio import render_ratio
-    from .charts.trend import render_trend
-    from .story import ranking
+    from .charts.draw import draw
+    from .story.chartplan import chart_plan
     from .story.names import Names
 
     names = Names(wl)
-    picks = note.picks
-    plans: list[tuple[str, Callable[[Path], Any]]] = []
-    line = next((f for f in picks.get("lines", []) if f.symbol in bars), None)
-    if line is not None:
-        zones = [z for z in ranking.of(findings, line.symbol, "zone")]
-        zone = min(zones, key=lambda z: abs(float(z.figures["distance_pct"])), default=None)
-        plans.append(("trend", lambda d: render_trend(bars[line.symbol], line, asof, d, names,
-                                                      zone)))
-    sym = picks.get("slope_sym")
-    if sym and sym in bars and (picks.get("channels") or picks.get("analogs")):
-        analog = picks["analogs"][0] if picks.get("analogs") else None
-        plans.append(("channels", lambda d: render_channels(bars[sym], sym, picks["channels"],
-                                                            analog, asof, d, names)))
-    pair = picks.get("pair")
-    if pair and pair[0] in bars and pair[1] in bars:
-        a, b = pair
-        plans.append(("overlay", lambda d: render_overlay(bars[a], bars[b], a, b, findings,
-                                                          asof, d, names)))
-        plans.append(("ratio", lambda d: render_ratio(bars[a], bars[b], a, b, picks["rel"],
-                                                      asof, d, names)))
-    if picks.get("cross"):
-        plans.append(("cross_asset", lambda d: render_cross_asset(picks["cross"], d, names)))
-    return plans
+    return [(spec.name, lambda d, spec=spec: draw(spec, bars, asof, d, names))
+            for spec in chart_plan(findings, note, wl, asof, present=bars)]
 
 
 def _check_target(out_dir: Path) -> None:
@@ -132,7 +105,7 @@ def render_into(folder: Path, bars: Mapping[str, pd.DataFrame], findings: list[F
             log.warning("chart %s not drawn: %s", name, e)
     by_section: dict[str, list] = {}
     for c in charts:
-        by_section.setdefault(SECTION_OF[c.name], []).append(c)
+        by_section.setdefault(c.section or SECTION_OF.get(c.name, ""), []).append(c)
     _write(folder / "findings.json", json.dumps(document, indent=2) + "\n")
     md = {k: [(c.files["png"], c.title, c.alt) for c in cs] for k, cs in by_section.items()}
     _write(folder / "note.md", note.markdown(md))

@@ -13,6 +13,7 @@ from tapereader.charts.style import BLUE, RED
 from tapereader.charts.trend import line_value, render_trend
 from tapereader.config import default_watchlist
 from tapereader.data.resample import resample
+from tapereader.story.chartplan import cross_symbols, overlay_breakout, overlay_level
 from tapereader.story.names import Names
 from tests.story.realrun import engine_run
 from tests.story.synthetic import ASOF, rally_findings
@@ -123,7 +124,9 @@ def test_channels_chart_draws_the_engine_channel_and_the_analog(market_dir, real
 def test_overlay_rebases_and_colours(real_bars, tmp_path):
     fs = rally_findings()
     a, b = real_bars("IWM"), real_bars("QQQ")
-    c = render_overlay(a, b, "IWM", "QQQ", fs, ASOF, tmp_path, NAMES)
+    levels = [lv for lv in (overlay_level(fs, s, ASOF) for s in ("IWM", "QQQ")) if lv]
+    c = render_overlay(a, b, "IWM", "QQQ", levels, overlay_breakout(fs, ("IWM", "QQQ"), ASOF),
+                       ASOF, tmp_path, NAMES)
     assert_image_ok(c, tmp_path)
     g = c.geometry
     assert g["colours"] == {"IWM": BLUE, "QQQ": RED}
@@ -148,7 +151,8 @@ def test_ratio_marks_its_prior_high(real_bars, tmp_path):
 
 def test_cross_asset_bars_are_the_findings_returns(tmp_path):
     fs = rally_findings()
-    c = render_cross_asset(fs, tmp_path, NAMES)
+    syms, bold = cross_symbols([f for f in fs if f.kind == "cross_asset"], NAMES.wl)
+    c = render_cross_asset(fs, syms, bold, tmp_path, NAMES)
     assert_image_ok(c, tmp_path)
     rets = next(f for f in fs if f.kind == "cross_asset").figures["returns"]
     bars = c.geometry["bars"]["ytd"]

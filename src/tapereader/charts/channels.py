@@ -54,9 +54,11 @@ def alt_text(sym: str, channels: list[Finding], analog: Finding | None, names: N
     parts = [f"Weekly chart of {names.the(sym)} on a log scale"]
     for c in channels:
         g = c.figures
-        parts.append(f"the channel since {fmt.month(g['start_date'])} climbs "
-                     f"{fmt.pct(g['slope_pct_per_year'])} a year "
-                     f"({fmt.number(g['slope_points_per_week'])} points a week)")
+        up = float(g["slope_pct_per_year"]) >= 0
+        parts.append(f"the channel since {fmt.month(g['start_date'])} "
+                     f"{'climbs' if up else 'falls'} "
+                     f"{fmt.pct(g['slope_pct_per_year'], absolute=True)} a year "
+                     f"({fmt.number(abs(float(g['slope_points_per_week'])))} points a week)")
     if analog is not None:
         g = analog.figures
         s = (f"the past rally from {fmt.month(g['past_start'])} to {fmt.month(g['past_end'])} "
@@ -71,7 +73,7 @@ def alt_text(sym: str, channels: list[Finding], analog: Finding | None, names: N
 @style.styled
 def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
                     analog: Finding | None, asof: str, out_dir: Path, names: Names,
-                    name: str = "channels") -> style.Chart:
+                    name: str = "channels", section: str = "") -> style.Chart:
     """Draw chart 2: weekly closes of ``symbol``, its channels (newest first in the legend),
     and the analog's channel with what followed it."""
     weekly = resample(cut(bars, asof), "weekly", asof)
@@ -84,7 +86,7 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
     fig, ax = style.figure()
     x = np.arange(len(w))
     ax.plot(x, w["close"].to_numpy(float), color="#222222", linewidth=1.0,
-            label=f"{names.label(symbol)} weekly close")
+            label=f"{names.label(symbol)} weekly close", gid="close")
     ax.set_yscale("log")
     geo: dict = {"channels": [], "index": [d.date().isoformat() for d in w.index]}
     ordered = sorted(channels, key=lambda c: c.figures["start_date"], reverse=True)
@@ -95,10 +97,10 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
         col = COLOURS[min(k, len(COLOURS) - 1)]
         lw = 1.6 if k == 0 else 1.0
         ax.plot(ln["x"], ln["mid"], color=col, linewidth=0.8, linestyle="--")
-        ax.plot(ln["x"], ln["upper"], color=col, linewidth=lw,
+        ax.plot(ln["x"], ln["upper"], color=col, linewidth=lw, gid=f"channel-{k}-upper",
                 label=f"since {fmt.month(g['start_date'])}: {fmt.pct(g['slope_pct_per_year'])}/yr, "
                       f"{fmt.number(g['slope_points_per_week'])} pts/wk")
-        ax.plot(ln["x"], ln["lower"], color=col, linewidth=lw)
+        ax.plot(ln["x"], ln["lower"], color=col, linewidth=lw, gid=f"channel-{k}-lower")
         geo["channels"].append({"finding": g["start_date"], **ln})
     if analog is not None:
         g = analog.figures
@@ -106,8 +108,9 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
         lab = f"analog {fmt.month(g['past_start'])} - {fmt.month(g['past_end'])}"
         if g.get("past_slope_points_per_week") is not None:
             lab += f": {fmt.number(g['past_slope_points_per_week'])} pts/wk"
-        ax.plot(ln["x"], ln["upper"], color=style.ANALOG, linewidth=1.4, label=lab)
-        ax.plot(ln["x"], ln["lower"], color=style.ANALOG, linewidth=1.4)
+        ax.plot(ln["x"], ln["upper"], color=style.ANALOG, linewidth=1.4, label=lab,
+                gid="analog-upper")
+        ax.plot(ln["x"], ln["lower"], color=style.ANALOG, linewidth=1.4, gid="analog-lower")
         ax.plot(ln["x"], ln["mid"], color=style.ANALOG, linewidth=0.8, linestyle="--")
         geo["analog"] = ln
         if g.get("after_trough_date") and g.get("after_max_drawdown_pct") is not None:
@@ -131,4 +134,5 @@ def render_channels(bars: pd.DataFrame, symbol: str, channels: list[Finding],
     ax.set_ylabel("log price")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, frameon=False)
     files = style.save(fig, out_dir, name, bottom=0.24)
-    return style.Chart(name, title, alt_text(symbol, channels, analog, names), files, geo)
+    return style.Chart(name, title, alt_text(symbol, channels, analog, names), files, geo,
+                       section=section)

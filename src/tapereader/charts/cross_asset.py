@@ -8,9 +8,7 @@ import numpy as np
 
 from ..findings import Finding
 from ..story import numbers as fmt
-from ..story import ranking
 from ..story.names import Names
-from ..story.ranking import EQUITY_ROLES
 from . import style
 
 PERIOD_COLOURS = ("#1f5fbf", "#90a4ae", "#cfd8dc")
@@ -30,19 +28,18 @@ def _order(fs: list[Finding]) -> list[Finding]:
 
 
 @style.styled
-def render_cross_asset(findings: list[Finding], out_dir: Path, names: Names,
-                       name: str = "cross_asset") -> style.Chart:
-    """Draw chart 5 from ``cross_asset`` findings (one per period)."""
+def render_cross_asset(findings: list[Finding], symbols: list[str] | tuple[str, ...],
+                       bold: list[str] | tuple[str, ...], out_dir: Path, names: Names,
+                       name: str = "cross_asset", section: str = "") -> style.Chart:
+    """Draw chart 5 from ``cross_asset`` findings (one per period): a row per symbol of
+    ``symbols`` (in that order, as the plan chose them), ``bold`` ones in bold."""
     fs = _order([f for f in findings if f.kind == "cross_asset" and f.figures.get("returns")])
     if not fs:
         raise ValueError("no cross_asset findings to chart")
     main = fs[0].figures
-    roles = main.get("roles", {})
-    rets0 = main["returns"]
-    # an ETF is left out when the index it tracks is shown (the index speaks for both)
-    syms = sorted((s for s, v in rets0.items() if v is not None
-                   and (ranking.is_index(s, names.wl) or ranking.twin(s, names.wl, rets0) is None)),
-                  key=lambda s: -float(rets0[s]))
+    syms = [s for s in symbols if main["returns"].get(s) is not None]
+    if not syms:
+        raise ValueError("no cross_asset returns for the planned symbols")
     fig, ax = style.figure()
     h = 0.8 / len(fs)
     y = np.arange(len(syms))
@@ -51,7 +48,7 @@ def render_cross_asset(findings: list[Finding], out_dir: Path, names: Names,
         rets = f.figures["returns"]
         vals = [float(rets[s]) if rets.get(s) is not None else np.nan for s in syms]
         yy = y + (k - (len(fs) - 1) / 2) * h
-        ax.barh(yy, vals, height=h * 0.92, color=PERIOD_COLOURS[k],
+        ax.barh(yy, vals, height=h * 0.92, color=PERIOD_COLOURS[k], gid=f"bars-{k}",
                 label=period_label(f.figures["period"]), zorder=3)
         geo["bars"][str(f.figures["period"])] = dict(zip(syms, vals, strict=True))
         if k == 0:
@@ -63,27 +60,30 @@ def render_cross_asset(findings: list[Finding], out_dir: Path, names: Names,
     labels = [names.label(s) for s in syms]
     ax.set_yticks(y, labels)
     for t, s in zip(ax.get_yticklabels(), syms, strict=True):
-        if roles.get(s) in EQUITY_ROLES:
+        if s in bold:
             t.set_fontweight("bold")
     ax.invert_yaxis()
-    ax.axvline(0, color="black", linewidth=0.7)
-    ax.xaxis.set_major_formatter(style.FuncFormatter(style.pct_axis))
-    lo, hi = ax.get_xlim()
-    pad = 0.12 * (hi - lo)
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + pad)
+    ax.axvline(0, color="black", linewidth=0.7, gid="axis-rule")
+    vals_all = [v for per in geo["bars"].values() for v in per.values() if np.isfinite(v)]
+    lo, hi = min(0.0, *vals_all), max(0.0, *vals_all)
+    pad = 0.16 * (hi - lo or 1.0)
+    lo, hi = lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)
+    ax.set_xlim(lo, hi)
+    style.pct_ticks(ax.xaxis, lo, hi)
     ax.grid(axis="y", visible=False)
     others = []
     for s in syms:
         g = names.group(s)
-        if roles.get(s) not in EQUITY_ROLES and g not in others:
+        if s not in bold and g not in others:
             others.append(g)
     title = "Stocks vs " + (", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1
                             else (others[0] if others else "each other")) + ": returns"
     ax.set_title(title, loc="left")
-    ax.legend(loc="lower right")
+    style.margins(fig, left=0.3)
+    style.place_legend(ax, fig)
     alt = (f"Bar chart of {period_label(main['period'])} returns: "
            + ", ".join(f"{names.label(s)} {fmt.pct(main['returns'][s], signed=True)}"
                        for s in syms))
-    files = style.save(fig, out_dir, name, left=0.3)
+    files = style.save(fig, out_dir, name, layout=False)
     geo["title"] = title
-    return style.Chart(name, title, alt + ".", files, geo)
+    return style.Chart(name, title, alt + ".", files, geo, section=section)

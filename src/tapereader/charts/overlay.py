@@ -1,8 +1,9 @@
 """Chart 3: two instruments on one daily chart, rebased to 0% at a common start.
 
 The first instrument is blue and the second red (as in the reference post). Each one's
-resistance level (its breakout level, else the nearest resistance zone or upside target)
-is drawn in its colour at the same rebased scale, and a breakout is marked where it closed.
+level from the plan (``chartplan.overlay_level``: its breakout level, else the upside target
+or the nearest resistance) is drawn in its colour at the same rebased scale, and the plan's
+breakout is marked where it closed.
 """
 
 from __future__ import annotations
@@ -15,46 +16,20 @@ import pandas as pd
 from ..data.resample import cut
 from ..findings import Finding
 from ..story import numbers as fmt
-from ..story import ranking
+from ..story.chartplan import Band
 from ..story.names import Names
 from . import style
 
 MIN_SESSIONS, MAX_SESSIONS, DEFAULT_SESSIONS = 126, 260, 126
 
 
-def level_of(findings: list[Finding], symbol: str, asof: str
-             ) -> tuple[float, str, str | None] | None:
-    """(price, label, since-date) of the level that matters for ``symbol`` on this chart:
-    a breakout the close still holds, else the upside target at a prior high, else the
-    nearest resistance zone."""
-    b = ranking.standing_break(findings, symbol, asof)
-    if b is not None and b.kind == "breakout":
-        g = b.figures
-        return (float(g["level"]), f"{symbol} broke its {fmt.month(g['prior_high_date'])} high "
-                f"{fmt.level(g['level'])}", g["prior_high_date"])
-    t, _first = ranking.best_target(findings, symbol)
-    if t is not None:
-        g = t.figures
-        since = g.get("basis_date")
-        src = str(g.get("source", ""))
-        what = f"its {fmt.month(since)} high" if since and "zone" not in src else "resistance"
-        return (float(g["level"]), f"{symbol} below {what} {fmt.level(g['level'])} "
-                f"({fmt.pct(g['pct'], signed=True)})", since)
-    z = ranking.nearest_zone(findings, symbol, "resistance")
-    if z is not None:
-        g = z.figures
-        return (float(g["high"]), f"{symbol} resistance {fmt.level(g['low'])}-"
-                f"{fmt.level(g['high'])}", g.get("last_touch"))
-    return None
-
-
-def alt_text(a: str, b: str, levels: dict, breakout: Finding | None, start: str,
-             names: Names) -> str:
-    s = (f"Daily chart of {names.the(a)} (blue) and {names.the(b)} (red), both rebased to a "
-         f"common start")
+def alt_text(a: str, b: str, levels: dict[str, Band | None], breakout: Finding | None,
+             start: str, names: Names) -> str:
+    s = (f"Daily chart of {names.the(a)} (blue) and {names.the(b)} (red), both rebased to 0% "
+         f"on {fmt.date(start)}")
     for lv in levels.values():
         if lv is not None:
-            s += f"; dashed line: {lv[1]}"
+            s += f"; dashed line: {lv.label}"
     if breakout is not None:
         s += f"; {breakout.symbol}'s breakout on {fmt.date(breakout.date)} is marked"
     return s + "."
@@ -62,14 +37,17 @@ def alt_text(a: str, b: str, levels: dict, breakout: Finding | None, start: str,
 
 @style.styled
 def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
-                   findings: list[Finding], asof: str, out_dir: Path, names: Names,
-                   name: str = "overlay") -> style.Chart:
-    """Draw chart 3 for the pair ``a`` (blue) / ``b`` (red) from their daily bars."""
+                   levels: list[Band] | tuple[Band, ...], breakout: Finding | None, asof: str,
+                   out_dir: Path, names: Names, name: str = "overlay",
+                   section: str = "") -> style.Chart:
+    """Draw chart 3 for the pair ``a`` (blue) / ``b`` (red) from their daily bars, with each
+    one's level (a ``Band`` of that symbol) and the ``breakout`` finding marked."""
     ca = cut(bars_a, asof)["close"]
     cb = cut(bars_b, asof)["close"]
     both = pd.concat([ca, cb], axis=1, keys=[a, b], join="inner").dropna()
-    levels = {s: level_of(findings, s, asof) for s in (a, b)}
-    since = [lv[2] for lv in levels.values() if lv and lv[2]]
+    by_sym: dict[str, Band | None] = {s: next((lv for lv in levels if lv.symbol == s), None)
+                                      for s in (a, b)}
+    since = [lv.since for lv in by_sym.values() if lv and lv.since]
     n = DEFAULT_SESSIONS
     if since:
         back = len(both) - int(both.index.searchsorted(pd.Timestamp(min(since))))
@@ -84,31 +62,34 @@ def render_overlay(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
                  "index": [t.date().isoformat() for t in d.index]}
     for sym in (a, b):
         ax.plot(x, reb[sym].to_numpy(float), color=colours[sym], linewidth=1.5,
-                label=names.label(sym))
-        lv = levels[sym]
+                label=names.label(sym), gid=f"rebased-{sym}")
+        lv = by_sym[sym]
         if lv is not None:
-            y = (lv[0] / float(base[sym]) - 1.0) * 100.0
-            x0 = style.position(d.index, lv[2]) if lv[2] and pd.Timestamp(lv[2]) >= d.index[0] \
-                else 0
+            y = (lv.high / float(base[sym]) - 1.0) * 100.0
+            x0 = style.position(d.index, lv.since) if lv.since and \
+                pd.Timestamp(lv.since) >= d.index[0] else 0
             ax.hlines(y, x0, len(d) - 1, colors=colours[sym], linestyles="--", linewidth=1.0,
-                      label=lv[1])
-            geo["levels"][sym] = {"price": lv[0], "rebased": y, "x0": x0}
-    outs = [f for f in (ranking.standing_break(findings, s, asof) for s in (a, b))
-            if f is not None and f.kind == "breakout" and pd.Timestamp(f.date) >= d.index[0]]
-    brk = max(outs, key=lambda f: (ranking.score(f), f.date)) if outs else None
+                      label=lv.label, gid=f"level-{sym}")
+            geo["levels"][sym] = {"price": lv.high, "rebased": y, "x0": x0}
+    brk = breakout if breakout is not None and breakout.symbol in colours \
+        and pd.Timestamp(breakout.date) >= d.index[0] else None
     if brk is not None:
         xb = style.position(d.index, brk.date)
         yb = float(reb[brk.symbol].iloc[xb])
         ax.scatter([xb], [yb], marker="^", s=70, color=colours[brk.symbol], zorder=5,
                    edgecolor="black", linewidth=0.6, label=f"{brk.symbol} breakout")
         geo["breakout"] = {"x": xb, "y": yb, "symbol": brk.symbol, "date": brk.date}
-    ax.axhline(0, color="black", linewidth=0.6)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo, hi + 0.35 * (hi - lo))  # headroom for the legend above the lines
-    ax.yaxis.set_major_formatter(style.FuncFormatter(style.pct_axis))
+    ax.axhline(0, color="black", linewidth=0.6, gid="axis-rule")
+    ys = [reb.to_numpy(float).ravel()] + [[v["rebased"]] for v in geo["levels"].values()]
+    lo, hi = float(np.nanmin(np.concatenate(ys))), float(np.nanmax(np.concatenate(ys)))
+    pad = 0.06 * (hi - lo or 1.0)
+    ax.set_ylim(lo - pad, hi + pad)
+    style.pct_ticks(ax.yaxis, lo - pad, hi + pad)
     style.DateAxis(d.index).apply(ax)
     title = f"{names.label(a)} (blue) vs {names.label(b)} (red), daily, % change"
     ax.set_title(title, loc="left")
-    ax.legend(loc="upper left", ncols=2)
-    files = style.save(fig, out_dir, name)
-    return style.Chart(name, title, alt_text(a, b, levels, brk, geo["start"], names), files, geo)
+    style.margins(fig)
+    style.place_legend(ax, fig, ncols=2, retick=lambda lo, hi: style.pct_ticks(ax.yaxis, lo, hi))
+    files = style.save(fig, out_dir, name, layout=False)
+    return style.Chart(name, title, alt_text(a, b, by_sym, brk, geo["start"], names), files,
+                       geo, section=section)

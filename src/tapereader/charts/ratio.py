@@ -23,8 +23,8 @@ RECENT = 21
 
 @style.styled
 def render_ratio(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
-                 rel: list[Finding], asof: str, out_dir: Path, names: Names,
-                 name: str = "ratio") -> style.Chart:
+                 rel: list[Finding] | tuple[Finding, ...], asof: str, out_dir: Path,
+                 names: Names, name: str = "ratio", section: str = "") -> style.Chart:
     """Draw chart 4 for the pair ``a``/``b``; ``rel`` are its relative_strength findings."""
     both = pd.concat([cut(bars_a, asof)["close"], cut(bars_b, asof)["close"]], axis=1,
                      keys=[a, b], join="inner").dropna()
@@ -32,7 +32,8 @@ def render_ratio(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
     r = (d[a] / d[b]).to_numpy(float)
     x = np.arange(len(r))
     fig, ax = style.figure()
-    ax.plot(x, r, color=style.BLUE, linewidth=1.4, label=f"{a}/{b} closing ratio")
+    ax.plot(x, r, color=style.BLUE, linewidth=1.4, label=f"{a}/{b} closing ratio",
+            gid="ratio")
     geo: dict = {"index": [t.date().isoformat() for t in d.index], "ratio_last": float(r[-1])}
     if len(r) > RECENT + 1:
         j = int(np.argmax(r[:-RECENT]))
@@ -53,7 +54,9 @@ def render_ratio(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
         state = ": at a new high"
     title = f"{a} / {b} ratio, daily{state}"
     ax.set_title(title, loc="left")
-    ax.legend(loc="upper left")
+    style.margins(fig)
+    style.place_legend(ax, fig,
+                       retick=lambda lo, hi: style.price_ticks(ax, lo, hi, log=False))
     alt = (f"Line chart of the ratio of {names.the(a)} to {names.the(b)} over the last year")
     if longest is not None:
         g = longest.figures
@@ -62,5 +65,5 @@ def render_ratio(bars_a: pd.DataFrame, bars_b: pd.DataFrame, a: str, b: str,
                 f"{fmt.points(g['pct_diff'], absolute=True)}")
     if state:
         alt += "; the ratio is at a new high"
-    files = style.save(fig, out_dir, name)
-    return style.Chart(name, title, alt + ".", files, geo)
+    files = style.save(fig, out_dir, name, layout=False)
+    return style.Chart(name, title, alt + ".", files, geo, section=section)

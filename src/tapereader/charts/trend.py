@@ -21,6 +21,7 @@ import pandas as pd
 from ..data.resample import cut, resample
 from ..findings import Finding
 from ..story import numbers as fmt
+from ..story.chartplan import Band, zone_band
 from ..story.names import Names
 from . import style
 
@@ -41,11 +42,11 @@ def line_value(x: float, x0: float, y0: float, x1: float, y1: float, log: bool) 
 def _title(line: Finding, names: Names) -> str:
     g = line.figures
     state = {"retesting": "broken and re-tested", "broken": "broken",
-             "intact": "holding"}.get(g.get("state"), str(g.get("state")))
+             "intact": "holding"}.get(str(g.get("state")), str(g.get("state")))
     return f"{names.label(line.symbol)}, {line.timeframe}: {g['direction']}trend line {state}"
 
 
-def alt_text(line: Finding, zone: Finding | None, names: Names) -> str:
+def alt_text(line: Finding, zone: Band | None, names: Names) -> str:
     g = line.figures
     up = g["direction"] == "up"
     parts = [f"{line.timeframe.capitalize()} candlestick chart of {names.the(line.symbol)} "
@@ -57,16 +58,19 @@ def alt_text(line: Finding, zone: Finding | None, names: Names) -> str:
     if g.get("state") == "retesting":
         parts.append("price is re-testing it from " + ("below" if up else "above"))
     if zone is not None:
-        z = zone.figures
-        parts.append(f"the {z['role']} zone at {fmt.level(z['low'])}-{fmt.level(z['high'])} "
-                     f"is shaded")
+        parts.append(f"the {zone.label} level is drawn" if zone.is_level
+                     else f"the {zone.label} zone is shaded")
     return "; ".join(parts) + "."
 
 
 @style.styled
 def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, names: Names,
-                 zone: Finding | None = None, name: str = "trend") -> style.Chart:
-    """Draw chart 1 for ``line`` (a ``trendline`` finding) on the symbol's daily ``bars``."""
+                 zone: Band | Finding | None = None, name: str = "trend",
+                 section: str = "") -> style.Chart:
+    """Draw chart 1 for ``line`` (a ``trendline`` finding) on the symbol's daily ``bars``;
+    ``zone`` is shaded (a zone of one price is drawn as a dashed level)."""
+    if isinstance(zone, Finding):
+        zone = zone_band(zone)
     g = line.figures
     tf = line.timeframe
     daily = cut(bars, asof)
@@ -96,11 +100,11 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
     style.candles(ax, w)
     if log:
         ax.set_yscale("log")
-    ax.plot([x0, xe], [y0, ye], color=style.LINE, linewidth=1.6, zorder=4,
+    ax.plot([x0, xe], [y0, ye], color=style.LINE, linewidth=1.6, zorder=4, gid="trendline",
             label=f"{g['direction']}trend line from the {fmt.month(anchors[0])} "
                   f"{'low' if up else 'high'}")
     ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=28, facecolor="none",
-               edgecolor=style.LINE, linewidth=1.2, zorder=5, label="anchors")
+               edgecolor=style.LINE, linewidth=1.2, zorder=5, label="anchors", gid="markers")
     geo = {"line": {"x0": x0, "y0": y0, "x1": xe, "y1": ye, "log": log,
                     "date0": anchors[0], "asof_value": line_value(xa, x0, y0, x1, y1, log)},
            "anchors": [{"date": a, "x": p[0], "y": p[1]}
@@ -121,10 +125,13 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
                     arrowprops={"arrowstyle": "->", "color": style.LINE})
         geo["retest"] = {"x": xa, "y": yr}
     if zone is not None:
-        z = zone.figures
-        ax.axhspan(z["low"], z["high"], color=style.ZONE, alpha=0.3, zorder=1,
-                   label=f"{z['role']} {fmt.level(z['low'])}-{fmt.level(z['high'])}")
-        geo["zone"] = {"low": float(z["low"]), "high": float(z["high"]), "role": z["role"]}
+        if zone.is_level:
+            ax.axhline(zone.low, color=style.ZONE, linewidth=1.4, linestyle="--", zorder=1,
+                       label=zone.label, gid="level")
+        else:
+            ax.axhspan(zone.low, zone.high, color=style.ZONE, alpha=0.3, zorder=1,
+                       label=zone.label, gid="zone")
+        geo["zone"] = {"low": zone.low, "high": zone.high, "role": zone.role}
     lo = float(min(w["low"].min(), y0, ye))
     hi = float(max(w["high"].max(), y0, ye))
     style.price_ticks(ax, lo * 0.97, hi * 1.03, log)
@@ -132,6 +139,7 @@ def render_trend(bars: pd.DataFrame, line: Finding, asof: str, out_dir: Path, na
     title = _title(line, names)
     ax.set_title(title, loc="left")
     ax.set_ylabel(f"{'log ' if log else ''}price")
-    ax.legend(loc="upper left")
-    files = style.save(fig, out_dir, name)
-    return style.Chart(name, title, alt_text(line, zone, names), files, geo)
+    style.margins(fig)
+    style.place_legend(ax, fig, retick=lambda lo, hi: style.price_ticks(ax, lo, hi, log))
+    files = style.save(fig, out_dir, name, layout=False)
+    return style.Chart(name, title, alt_text(line, zone, names), files, geo, section=section)
