@@ -115,7 +115,8 @@ class PostAdmin(admin.ModelAdmin):
         from .views import main_chart
 
         return render(request, "posts/post.html", {
-            "post": post, "charts": charts, **main_chart(charts), "preview": True, "related": [], "newer": None, "older": None})
+            "post": post, "charts": charts, **main_chart(charts), "preview": True,
+            "related": [], "newer": None, "older": None})
 
     def chart_file(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         c = get_object_or_404(Chart, pk=pk)
