@@ -15,6 +15,8 @@ import pytest
 from ..conftest import free_port, wait_for_port
 
 CLI = [sys.executable, "-m", "tapereader.cli"]
+SQLITE_RUN = pytest.mark.skipif(os.environ.get("TAPEREADER_TEST_SITE_DB") == "postgres",
+                                reason="the embedded SQLite default: tested in the SQLite run")
 
 
 def env_for(tmp: Path) -> dict[str, str]:
@@ -30,6 +32,7 @@ def run(args: list[str], env: dict, timeout: int = 240) -> subprocess.CompletedP
                           timeout=timeout)
 
 
+@SQLITE_RUN
 @pytest.mark.parametrize("args,msg", [
     (["publish"], "publish needs --asof DATE"),
     (["publish", "--asof", "2013-13-45"], "--asof '2013-13-45' is not a date"),
@@ -48,6 +51,7 @@ def test_bad_input_is_one_line(tmp_path, args, msg):
     assert "Traceback" not in r.stderr
 
 
+@SQLITE_RUN
 def test_a_bad_site_db_is_one_line(tmp_path):
     env = env_for(tmp_path) | {"TAPEREADER_SITE_DB": "mysql://x/y"}
     r = run(["publish", "--asof", "2013-07-08"], env)
@@ -55,6 +59,7 @@ def test_a_bad_site_db_is_one_line(tmp_path):
     assert "TAPEREADER_SITE_DB mysql://" in r.stderr
 
 
+@SQLITE_RUN
 @pytest.mark.realdata
 def test_publish_backfill_then_serve(tmp_path, market_dir):
     env = env_for(tmp_path) | {"TAPEREADER_DATA": str(market_dir)}
@@ -84,3 +89,27 @@ def test_publish_backfill_then_serve(tmp_path, market_dir):
         os.killpg(srv.pid, signal.SIGTERM)
         out, err = srv.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out, (out, err)
+
+
+ON_POSTGRES = os.environ.get("TAPEREADER_TEST_SITE_DB") == "postgres"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL run (TAPEREADER_TEST_SITE_DB)")
+def test_publish_into_postgres_by_url(tmp_path, market_dir, pg_cluster):
+    import psycopg
+
+    with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS cli_site")
+        conn.execute("CREATE DATABASE cli_site")
+    env = env_for(tmp_path) | {"TAPEREADER_DATA": str(market_dir),
+                               "TAPEREADER_SITE_DB": pg_cluster.url("cli_site")}
+    r = run(["publish", "--asof", "2013-07-08"], env)
+    assert r.returncode == 1 and "needs migrating: run `tapereader manage migrate`" in r.stderr
+    assert run(["manage", "migrate", "-v", "0"], env).returncode == 0
+    r = run(["publish", "--asof", "2013-07-08"], env)
+    assert r.returncode == 0, r.stderr
+    assert "published: http://127.0.0.1:8000/2013/07/08/" in r.stdout.replace("\n", "")
+    with psycopg.connect(pg_cluster.url("cli_site")) as conn:
+        n = conn.execute("SELECT count(*) FROM posts_chart").fetchone()[0]
+    assert n >= 3
