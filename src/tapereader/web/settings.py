@@ -137,5 +137,33 @@ TAPEREADER_PAGE_CACHE_SECONDS = 300  # rendered public pages, dropped whenever a
 # --- comments (h14-comments) ---------------------------------------------------------
 
 # --- subscribers (h15-subs) ----------------------------------------------------------
+# Mail: TAPEREADER_EMAIL_URL = smtp://user:pass@host:port?tls=1 | smtps://... |
+# file:///folder (one .eml per message) | anymail://<esp>; the default is a folder of .eml
+# files in the site's data directory. SMS: TAPEREADER_SMS_URL = file:///folder, or Twilio
+# when TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN / TAPEREADER_SMS_FROM are set
+# (TAPEREADER_TWILIO_API replaces https://api.twilio.com, for a fake API in tests).
+import os as _os  # noqa: E402
+
+TAPEREADER_EMAIL_DIR = str(siteconfig.data_dir() / "outbox" / "mail")
+TAPEREADER_SMS_DIR = str(siteconfig.data_dir() / "outbox" / "sms")
+TAPEREADER_EMAIL_URL = _os.environ.get("TAPEREADER_EMAIL_URL") or f"file://{TAPEREADER_EMAIL_DIR}"
+TAPEREADER_SMS_URL = _os.environ.get("TAPEREADER_SMS_URL", "")
+TWILIO_ACCOUNT_SID = _os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = _os.environ.get("TWILIO_AUTH_TOKEN", "")
+TAPEREADER_SMS_FROM = _os.environ.get("TAPEREADER_SMS_FROM", "")
+TAPEREADER_TWILIO_API = _os.environ.get("TAPEREADER_TWILIO_API", "")
+TAPEREADER_PHONE_REGION = _os.environ.get("TAPEREADER_PHONE_REGION", "US")
+PHONENUMBER_DEFAULT_REGION = TAPEREADER_PHONE_REGION
+PHONENUMBER_DB_FORMAT = "E164"
+TAPEREADER_MAIL_FROM = _os.environ.get("TAPEREADER_MAIL_FROM", f"tapereader <note@{SITE.host}>")
+TAPEREADER_MAIL_DOMAIN = _os.environ.get("TAPEREADER_MAIL_DOMAIN", "")  # Message-ID domain
+TAPEREADER_UNSUBSCRIBE_MAILTO = _os.environ.get("TAPEREADER_UNSUBSCRIBE_MAILTO", "")
+TAPEREADER_CONTACT_EMAIL = _os.environ.get("TAPEREADER_CONTACT_EMAIL", f"help@{SITE.host}")
+TAPEREADER_PROGRAM_NAME = "tapereader Daily Note"
+TAPEREADER_SMS_FREQUENCY = "up to 3 messages per trading day"
+TAPEREADER_DEFAULT_TIMEZONE = "America/New_York"
+TAPEREADER_CONFIRM_MAX_AGE = 72 * 3600   # seconds a confirmation link works
+TAPEREADER_SUBSCRIBE_RATE = (10, 600)    # subscribe posts per IP per window (s)
+DEFAULT_FROM_EMAIL = TAPEREADER_MAIL_FROM
 
 # --- delivery (h16-delivery) ---------------------------------------------------------

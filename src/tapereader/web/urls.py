@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("tapereader.web.comments.urls")),
     path("subscribe/", include("tapereader.web.subscribers.urls")),
+    path("hooks/sms/", include("tapereader.web.subscribers.hook_urls")),
     path("delivery/", include("tapereader.web.delivery.urls")),
     path("", include("tapereader.web.posts.urls")),
 ]

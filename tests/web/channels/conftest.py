@@ -17,7 +17,7 @@ def mail_settings(tmp_path):
     if not settings.configured:
         settings.configure(DEFAULT_CHARSET="utf-8", USE_TZ=True,
                            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    with override_settings(TAPEREADER_SITE_URL="https://notes.example.org",
+    with override_settings(SITE_URL="https://notes.example.org",
                            TAPEREADER_MAIL_DOMAIN="", TAPEREADER_EMAIL_DIR=str(tmp_path / "mail"),
                            TAPEREADER_SMS_DIR=str(tmp_path / "sms"), TAPEREADER_SMS_URL="",
                            TWILIO_ACCOUNT_SID=""):

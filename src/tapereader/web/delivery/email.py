@@ -127,7 +127,8 @@ def mail_domain() -> str:
 
     domain = getattr(settings, "TAPEREADER_MAIL_DOMAIN", "") or ""
     if not domain:
-        domain = urlsplit(getattr(settings, "TAPEREADER_SITE_URL", "") or "").hostname or ""
+        site = getattr(settings, "SITE_URL", "") or getattr(settings, "TAPEREADER_SITE_URL", "")
+        domain = urlsplit(site or "").hostname or ""
     return domain or "tapereader.invalid"
 
 

@@ -56,6 +56,7 @@ class BaseUrlHttpClient(TwilioHttpClient):
 class SmsBackend(Protocol):
     def send(self, to: str, body: str, *, status_callback: str | None = None) -> str: ...
     def sent_since(self, to: str, since: datetime) -> list[str]: ...
+    def messages_since(self, to: str, since: datetime) -> list[tuple[str, str]]: ...
 
 
 @dataclass
@@ -90,6 +91,12 @@ class TwilioBackend:
         return str(msg.sid)
 
     def sent_since(self, to: str, since: datetime) -> list[str]:
+        return [sid for sid, _ in self.messages_since(to, since)]
+
+    def messages_since(self, to: str, since: datetime) -> list[tuple[str, str]]:
+        """(sid, body) of the messages sent to ``to`` since ``since`` (h16: crash recovery
+        matches the body, so another text to the same number is not taken for ours).
+        Twilio's DateSent filter may be by day: keep what was created at or after ``since``."""
         from twilio.base.exceptions import TwilioRestException
 
         since = _utc(since)
@@ -99,8 +106,7 @@ class TwilioBackend:
             raise classify_twilio_error(e.status, e.code, str(e.msg)) from e
         except Exception as e:
             raise _network_error(e) from e
-        # Twilio's DateSent filter may be by day: keep what was created at or after ``since``.
-        return [str(m.sid) for m in found
+        return [(str(m.sid), str(m.body or "")) for m in found
                 if m.date_created is None or _utc(m.date_created) >= since.replace(microsecond=0)]
 
 
@@ -162,6 +168,11 @@ class FileBackend:
         return [m["sid"] for m in self.messages()
                 if m["to"] == to and datetime.fromisoformat(m["date_sent"]) >= since]
 
+    def messages_since(self, to: str, since: datetime) -> list[tuple[str, str]]:
+        since = _utc(since)
+        return [(m["sid"], m["body"]) for m in self.messages()
+                if m["to"] == to and datetime.fromisoformat(m["date_sent"]) >= since]
+
 
 def backend_from_settings() -> SmsBackend:
     """The SMS backend the settings name (see the module docstring)."""
@@ -193,3 +204,7 @@ class SmsChannel:
     def sent_since(self, to: str, since: datetime) -> list[str]:
         """Ids of the messages sent to ``to`` at or after ``since`` (for crash recovery)."""
         return self.backend.sent_since(to, since)
+
+    def messages_since(self, to: str, since: datetime) -> list[tuple[str, str]]:
+        """(id, body) of the messages sent to ``to`` at or after ``since`` (crash recovery)."""
+        return self.backend.messages_since(to, since)

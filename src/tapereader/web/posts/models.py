@@ -49,7 +49,7 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
-    date = models.DateField(unique=True, help_text="The session the note is about.")
+    date = models.DateField(help_text="The session the note is about.")
     slug = models.SlugField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     headline = models.CharField(max_length=300)
@@ -80,6 +80,12 @@ class Post(models.Model):
     class Meta:
         ordering: ClassVar = ["-date"]
         indexes: ClassVar = [models.Index(fields=["status", "published_at"])]
+        # one note per session; alerts (h16) share the session's date, each with its slug
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["date"], condition=models.Q(kind="note"),
+                                    name="one_note_per_session"),
+            models.UniqueConstraint(fields=["date", "slug"], name="post_date_slug_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date}: {self.headline}"

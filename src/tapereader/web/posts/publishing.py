@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ...data.errors import TapereaderError
-from .models import Chart, Post, Status, Tag
+from .models import Chart, Kind, Post, Status, Tag
 from .tagging import note_tags
 
 
@@ -96,7 +96,7 @@ def save_prepared(p: Prepared, *, draft: bool = False, force: bool = False,
     """Create or update the post for ``p.asof`` (see the module docstring for the rules)."""
     now = now or timezone.now()
     date = dt.date.fromisoformat(p.asof)
-    post = Post.objects.select_for_update().filter(date=date).first()
+    post = Post.objects.select_for_update().filter(date=date, kind=Kind.NOTE).first()
     if post is not None and post.edited and not force:
         raise EditedPostError(f"the post for {p.asof} was edited in the admin; publishing "
                               f"again would overwrite the edit, so it was left as it is "

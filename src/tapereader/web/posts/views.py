@@ -53,9 +53,10 @@ def post_detail(request: HttpRequest, year: int, month: str, day: str, slug: str
         date = dt.date(year, int(month), int(day))
     except ValueError:
         raise Http404("no such date") from None
-    post = get_object_or_404(Post.objects.public().prefetch_related("tags", "charts"),
-                             date=date)
-    if post.slug != slug:
+    day = Post.objects.public().prefetch_related("tags", "charts").filter(date=date)
+    post = day.filter(slug=slug).first()
+    if post is None:  # an old slug: the session's note (alerts share its date)
+        post = get_object_or_404(day, kind="note")
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     charts = [c for c in post.charts.all() if c.shown]
     newer = Post.objects.public().filter(date__gt=post.date).order_by("date").first()

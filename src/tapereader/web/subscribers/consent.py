@@ -1,0 +1,59 @@
+"""The current consent, derived from the ledger at call time.
+
+``status(subscriber, channel)`` replays the subscriber's events for the current address;
+``may_send(subscriber, channel, topic)`` is what delivery asks at send time.  A revocation,
+bounce or complaint recorded for the same address under any subscriber also stops sending.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .ledger import address_hash, normalize_address
+from .models import Channel, ConsentEvent, Event, Subscriber
+
+STOPPING = {Event.REVOKED, Event.BOUNCED, Event.COMPLAINED}
+GRANTING = {Event.CONFIRMED, Event.RESUBSCRIBED}
+
+
+class Status(StrEnum):
+    NONE = "none"            # never asked
+    PENDING = "pending"      # asked, not confirmed
+    ACTIVE = "active"        # confirmed (or re-subscribed) and not stopped since
+    STOPPED = "stopped"      # revoked, bounced or complained
+
+
+def sending_address(subscriber: Subscriber, channel: str) -> str:
+    """The address a message on ``channel`` would go to ('' if none is confirmed)."""
+    if channel == Channel.EMAIL:
+        return subscriber.email or ""
+    return str(subscriber.phone or "")
+
+
+def status(subscriber: Subscriber, channel: str, address: str | None = None) -> Status:
+    """Replay the ledger for (subscriber, channel, address) and the address's stop events."""
+    address = sending_address(subscriber, channel) if address is None else address
+    if not address or subscriber.pk is None:
+        return Status.NONE
+    digest = address_hash(channel, normalize_address(channel, address))
+    events = list(ConsentEvent.objects.filter(channel=channel, address_sha256=digest)
+                  .order_by("at", "id").values_list("subscriber_id", "event"))
+    state = Status.NONE
+    for owner, event in events:
+        if event in STOPPING:
+            if state != Status.NONE:
+                state = Status.STOPPED  # an opt-out of the number/address, whoever asked
+        elif owner != subscriber.pk:
+            continue
+        elif event in GRANTING:
+            state = Status.ACTIVE
+        elif event == Event.REQUESTED and state != Status.ACTIVE:
+            state = Status.PENDING
+    return state
+
+
+def may_send(subscriber: Subscriber, channel: str, topic: str) -> bool:
+    """True only if ``subscriber`` confirmed ``channel`` (not stopped since) and wants ``topic``."""
+    if topic not in (subscriber.topics or []):
+        return False
+    return status(subscriber, channel) == Status.ACTIVE
