@@ -20,7 +20,7 @@ from tapereader.story.names import Names
 from tests.charts.rendered import rendered
 from tests.story.synthetic import ASOF, F, rally_findings
 
-DATES = ("2013-07-08", "2008-10-15", "2020-03-16", "2014-08-15")
+DATES = ("2013-07-08", "2008-10-15", "2020-03-16", "2014-08-15", "2011-08-08")
 NAMES = Names(default_watchlist())
 
 
@@ -182,3 +182,17 @@ def test_svgs_need_nothing_from_outside(market_dir):
                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                             "http://purl.org/dc/dcmitype/StillImage"}, (svg, urls)
     assert files >= 12
+
+
+@pytest.mark.realdata
+def test_levels_far_off_the_year_are_left_out_and_not_claimed(market_dir):
+    """2011-08-08: the closing high of October 2007 (1,565) lies far above the year's range;
+    drawing it would squash the candles into the bottom half."""
+    d = rendered(market_dir, "2011-08-08")
+    spec = next(s for s in d.specs if s.kind == "benchmark")
+    high = next(b for b in spec.levels if b.role == "high")
+    chart = d.charts["benchmark"]
+    assert high.low not in [lv["low"] for lv in chart.geometry["levels"]]
+    assert "closing high" not in chart.alt
+    _lo, hi = d.figs["benchmark"].axes[0].get_ylim()
+    assert hi < high.low

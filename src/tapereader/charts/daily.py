@@ -22,6 +22,7 @@ from . import style
 SESSIONS = 252
 AVG_COLOURS = {50: style.BLUE, 200: style.ANALOG}
 VIX_COLOUR = "#6a1b9a"
+MAX_REACH = 0.15  # levels drawn only within this share of the price range beyond it
 
 
 def sma(close: pd.Series, window: int) -> np.ndarray:
@@ -42,14 +43,14 @@ def draw_band(ax: style.Axes, b: Band, x0: int, x1: int, colour: str) -> None:
                    gid="zone")
 
 
-def alt_text(symbol: str, close: float, avgs: dict[int, float], spec: ChartSpec,
+def alt_text(symbol: str, close: float, avgs: dict[int, float], drawn: list[Band],
              vix: tuple[float, float | None] | None, names: Names) -> str:
     parts = [f"Daily candlestick chart of {names.the(symbol)} over the last year, closing at "
              f"{fmt.level(close)}"]
     for w, v in avgs.items():
         side = "above" if close > v else "below"
         parts.append(f"{side} its {w}-day average ({fmt.level(v)})")
-    for b in spec.levels:
+    for b in drawn:
         parts.append(f"the {b.label} is marked" if b.is_level else f"the {b.label} zone is shaded")
     if vix is not None:
         s = f"the lower panel shows the VIX, which closed at {fmt.level(vix[0])}"
@@ -93,17 +94,17 @@ def render_benchmark(spec: ChartSpec, bars: dict[str, pd.DataFrame], asof: str, 
             if np.isfinite(y[-1]):
                 last[w] = float(y[-1])
     lo, hi = float(d["low"].min()), float(d["high"].max())
+    drawn: list[Band] = []
     for b in spec.levels:
+        if not (lo - MAX_REACH * (hi - lo) <= b.low and b.high <= hi + MAX_REACH * (hi - lo)):
+            continue  # far off the year's range: it would squash the candles
         x0 = style.position(d.index, b.since) if b.since and pd.Timestamp(b.since) >= d.index[0] \
             else 0
-        if b.is_level:
-            if not lo * 0.8 <= b.low <= hi * 1.25:
-                continue
-            draw_band(ax, b, x0, n - 1, style.GREY if b.role == "high" else style.LINE)
-        else:
-            draw_band(ax, b, x0, n - 1, style.ZONE)
-        lo, hi = min(lo, b.low), max(hi, b.high)
+        draw_band(ax, b, x0, n - 1, style.GREY if b.role == "high" else style.LINE)
+        drawn.append(b)
         geo["levels"].append({"low": b.low, "high": b.high, "role": b.role, "x0": x0})
+    for b in drawn:
+        lo, hi = min(lo, b.low), max(hi, b.high)
     for y in geo["averages"].values():
         fin = [v for v in y if np.isfinite(v)]
         if fin:
@@ -148,5 +149,5 @@ def render_benchmark(spec: ChartSpec, bars: dict[str, pd.DataFrame], asof: str, 
     style.place_legend(ax, fig, ncols=2,
                        retick=lambda lo, hi: style.price_ticks(ax, lo, hi, log=False))
     files = style.save(fig, out_dir, spec.name, layout=False)
-    alt = alt_text(sym, float(d["close"].iloc[-1]), last, spec, vix_info, names)
+    alt = alt_text(sym, float(d["close"].iloc[-1]), last, drawn, vix_info, names)
     return style.Chart(spec.name, title, alt, files, geo, section=spec.section)

@@ -36,6 +36,9 @@ VIX_LEVEL = 30.0        # VIX close at or above this: fear (the usual reading of
 VIX_JUMP_PCT = 25.0     # or a one-day jump of this much
 CORRECTION_PCT = 10.0   # 10% below the high: a correction (20%: a bear market)
 AVERAGES = (50, 200)    # the daily chart's moving averages (sessions)
+# headline stories about the benchmark's own day or state (compose's and significance's names)
+BENCHMARK_STORIES = ("big_day", "fear", "benchmark_record", "benchmark_low", "index_low",
+                     "state_change")
 # where each chart goes when the note has that section (first present wins; else the first)
 SECTION_PREFERENCE: dict[str, tuple[str, ...]] = {
     "benchmark": ("picture", "big_picture", "day", "market", "overview"),  # else the first
@@ -123,7 +126,11 @@ def vix_alarm(findings: list[Finding], wl: Watchlist) -> Finding | None:
 
 
 def drawdown_pct(findings: list[Finding], symbol: str) -> float | None:
-    """How far (percent, <= 0) the symbol's close is below its closing high."""
+    """How far (percent, <= 0) the symbol's close is below its closing high (the
+    ``market_state`` finding's figure when the engine made one)."""
+    for f in ranking.of(findings, symbol, "market_state"):
+        if f.figures.get("pct_from_high") is not None:
+            return float(f.figures["pct_from_high"])
     for f in ranking.of(findings, symbol, "distance_from_high"):
         if f.figures.get("basis") == "close":
             return float(f.figures["pct"])
@@ -150,7 +157,7 @@ def benchmark_is_story(findings: list[Finding], wl: Watchlist, asof: str,
     b = benchmark(findings, wl)
     if b is None:
         return False
-    if story in ("big_day", "benchmark_record", "benchmark_low"):
+    if story in BENCHMARK_STORIES:
         return True
     if ranking.record(findings, b, asof, ("all_time_high", "all_time_low", "new_high_52w",
                                           "new_low_52w")) is not None:
