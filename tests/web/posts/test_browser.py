@@ -109,3 +109,31 @@ def test_archive_and_tag_pages(browser, live_server, site, screenshots_dir):
         page, *rest = visit(browser, live_server.url + url, screenshots_dir / f"{name}.png")
         check_page(page, *rest)
         page.context.close()
+
+
+def test_admin_change_form(browser, live_server, site, django_user_model, screenshots_dir):
+    """The author's admin works under the same strict policy (no console error or violation)."""
+    django_user_model.objects.create_superuser("author", "a@example.com", "pw-123456")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(WATCH_CSP)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "author")
+    page.fill("#id_password", "pw-123456")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + f"/admin/posts/post/{site.pk}/change/",
+              wait_until="networkidle")
+    assert page.locator("#id_headline").input_value() == site.headline
+    page.screenshot(path=str(screenshots_dir / "admin-change.png"), full_page=False)
+    assert page.evaluate("window.__csp") == [] and errors == []
+    page.goto(live_server.url + "/admin/posts/post/", wait_until="networkidle")
+    assert "published" in page.content()
+    page.goto(live_server.url + f"/admin/posts/post/{site.pk}/preview/",
+              wait_until="networkidle")
+    assert page.locator("h1").first.inner_text() == site.headline
+    assert page.evaluate("window.__csp") == [] and errors == []
+    ctx.close()

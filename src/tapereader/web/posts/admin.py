@@ -40,6 +40,10 @@ class PostForm(forms.ModelForm):
         model = Post
         fields = ("headline", "summary", "author_note", "body_md", "status", "published_at",
                   "tags")
+        widgets: ClassVar = {"headline": forms.TextInput(attrs={"size": 90}),
+                             "summary": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+                             "author_note": forms.Textarea(attrs={"rows": 5, "cols": 90}),
+                             "body_md": forms.Textarea(attrs={"rows": 30, "cols": 90})}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

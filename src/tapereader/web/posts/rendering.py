@@ -113,7 +113,8 @@ def _render(tokens: list[Any], charts: Mapping[str, ChartRef]) -> str:
         i += 3
         caption = None
         if _is_caption(tokens, i):
-            caption = md.renderer.renderInline(tokens[i + 1].children[1:-1], md.options, {})
+            inline = tokens[i + 1].children[1:-1]
+            caption = md.renderer.renderInline(inline, md.options, {})  # type: ignore[attr-defined]
             i += 3
         if ref is None or not ref.shown:
             continue

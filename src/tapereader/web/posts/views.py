@@ -53,10 +53,10 @@ def post_detail(request: HttpRequest, year: int, month: str, day: str, slug: str
         date = dt.date(year, int(month), int(day))
     except ValueError:
         raise Http404("no such date") from None
-    day = Post.objects.public().prefetch_related("tags", "charts").filter(date=date)
-    post = day.filter(slug=slug).first()
+    session = Post.objects.public().prefetch_related("tags", "charts").filter(date=date)
+    post = session.filter(slug=slug).first()
     if post is None:  # an old slug: the session's note (alerts share its date)
-        post = get_object_or_404(day, kind="note")
+        post = get_object_or_404(session, kind="note")
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     charts = [c for c in post.charts.all() if c.shown]
     newer = Post.objects.public().filter(date__gt=post.date).order_by("date").first()
