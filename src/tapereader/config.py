@@ -11,6 +11,12 @@ A watchlist is a TOML file::
 
 Roles say what an instrument stands for in a note: benchmark, small_caps,
 large_cap_growth, large_cap_value, bonds, commodities, credit, gold, volatility.
+
+Two optional facts about an instrument's history let the note say "all-time" honestly
+(a record in the data is only a record of the data): ``inception`` (ISO date of its first
+value; data that starts there holds its whole history) and ``highs_complete = true``
+(no close before the data begins was above the highs the data holds, so a new high in the
+data is an all-time high; lows are not covered by this).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pathlib import Path
 
 from .data.errors import TapereaderError
 
+# Roles that are stock markets (leadership, records of the indices, cross-asset "stocks").
+EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
 ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value", "bonds",
          "commodities", "credit", "gold", "volatility", "rates", "stock")
 
@@ -35,6 +43,8 @@ class Instrument:
     name: str
     role: str
     tracks: str | None = None  # an ETF names the index it tracks (IWM tracks RUT)
+    inception: str | None = None     # first value of the instrument (ISO date)
+    highs_complete: bool = False     # no close before the data is above the data's highs
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Watchlist:
 
 _DEFAULT = (
     ("GSPC", "S&P 500", "benchmark", None),
+    ("DJI", "Dow", "large_cap_value", None),
     ("RUT", "Russell 2000", "small_caps", None),
     ("NDX", "Nasdaq 100", "large_cap_growth", None),
     ("SPY", "SPDR S&P 500 ETF (SPY)", "benchmark", "GSPC"),
@@ -82,9 +93,24 @@ _DEFAULT_PAIRS = (("IWM", "QQQ"), ("IWM", "SPY"), ("RUT", "NDX"), ("RUT", "GSPC"
                   ("SPY", "TLT"), ("SPY", "DBC"), ("SPY", "HYG"))
 
 
+# History facts (see the module docstring). The four US indices made their dot-com record
+# highs inside the bundled data's first months (Dow January 14, 2000; S&P 500, Nasdaq 100 and
+# Russell 2000 in March 2000), above every earlier close; ETFs' inception is their first
+# trading day.
+_HISTORY = {
+    "GSPC": ("1957-03-04", True), "DJI": ("1896-05-26", True), "NDX": ("1985-01-31", True),
+    "RUT": ("1984-01-02", True), "VIX": ("1990-01-02", False),
+    "SPY": ("1993-01-29", True), "DIA": ("1998-01-20", True), "QQQ": ("1999-03-10", True),
+    "IWM": ("2000-05-22", True), "TLT": ("2002-07-30", False), "IEF": ("2002-07-30", False),
+    "HYG": ("2007-04-11", False), "LQD": ("2002-07-26", False), "DBC": ("2006-02-06", False),
+    "GLD": ("2004-11-18", False),
+}
+
+
 def default_watchlist() -> Watchlist:
     """The reference-case watchlist: US indices and ETFs, bonds, credit, commodities, gold, VIX."""
-    inst = {s: Instrument(s, n, r, t) for s, n, r, t in _DEFAULT}
+    inst = {s: Instrument(s, n, r, t, *_HISTORY.get(s, (None, False)))
+            for s, n, r, t in _DEFAULT}
     return Watchlist(inst, _DEFAULT_PAIRS)
 
 
@@ -108,7 +134,8 @@ def load_watchlist(path: Path) -> Watchlist:
             raise ConfigError(f"{path}: [symbols.{sym}] role {role!r} is not one of "
                               f"{', '.join(ROLES)}")
         inst[sym.upper()] = Instrument(sym.upper(), str(spec.get("name", sym)), role,
-                                       spec.get("tracks"))
+                                       spec.get("tracks"), spec.get("inception"),
+                                       bool(spec.get("highs_complete", False)))
     pairs = []
     for k, p in enumerate(doc.get("pairs", [])):
         pair = p.get("symbols") if isinstance(p, dict) else None

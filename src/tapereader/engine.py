@@ -12,13 +12,12 @@ from typing import Any
 import pandas as pd
 
 from .analysis.series import Series, cut_series, resample_series, series_from_bars
-from .config import Watchlist, default_watchlist
+from .config import EQUITY_ROLES, Watchlist, default_watchlist
 from .data import calendar as xcal
 from .data.resample import cut
 from .findings import Finding, sort_key
 
 # Roles compared in the cross-asset finding, and roles that count as stocks for leadership.
-EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
 CROSS_ROLES = (*EQUITY_ROLES, "bonds", "credit", "commodities", "gold")
 MIN_DAILY_BARS = 2
 

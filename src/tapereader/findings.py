@@ -47,6 +47,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "reversal_day": ("direction", "type", "range_atr", "volume_ratio"),
     "target": ("direction", "level", "pct", "basis"),
     "stale": ("last_date",),
+    "day_move": ("pct", "direction", "since_date", "rank", "sessions"),
+    "market_state": ("state", "high", "high_date", "pct_from_high", "state_since"),
     # h11-engine: the memory of levels, gaps, fresh lines, old events that still hold
     "major_level": ("role", "level", "level_date", "name", "swing_pct", "touches", "age_years",
                     "distance_pct"),

@@ -131,3 +131,65 @@ def test_analogs_point_in_time(real_series):
     for f in got:
         assert np.datetime64(f.figures["after_window_end"]) <= last
         assert f.figures["past_end"] <= f.figures["current_start"]
+
+
+def test_after_window_guard_keeps_unfinished_windows_out():
+    """An analog whose after-window is not over by the last bar is never reported: the same
+    planted rally is found with a window that ends before the last bar and not with one that
+    ends after it (fails if the guard in ``_search`` is removed)."""
+    close, _start, end, _trough = planted()
+    s = weekly(close)
+    cur = (len(close) - 31, len(close) - 1)
+    weeks_after = len(close) - 1 - end                    # bars from the past end to the last
+    inside = find_analogs(s, current=cur, after_days=7 * weeks_after - 7)
+    assert s.iso(end) in [g.figures["past_end"] for g in inside]
+    outside = find_analogs(s, current=cur, after_days=7 * weeks_after + 7)
+    assert s.iso(end) not in [g.figures["past_end"] for g in outside]
+
+
+def slow_decline():
+    """Rally 100->130 in 30 weeks; a slow 40% decline over 40 weeks (past any six-month
+    window); a 28% rally off the low; a dip; the current leg 100->130 in 30 weeks."""
+    pre = np.linspace(130, 101, 60)
+    rally = 100.0 + np.arange(31)
+    decline = np.linspace(130, 78, 41)[1:]
+    recover = np.linspace(78, 100, 21)[1:]
+    dip = np.linspace(100, 99, 6)[1:]
+    leg = 99.0 + np.arange(1, 32)
+    close = np.r_[pre, rally, decline, recover, dip, leg]
+    return close, len(pre) + 30, len(pre) + 70
+
+
+def test_decline_measured_to_its_end_not_cut_at_six_months():
+    close, end, trough = slow_decline()
+    s = weekly(close)
+    fs = find_analogs(s, current=(len(close) - 31, len(close) - 1))
+    (f,) = [g.figures for g in fs if g.figures["past_end"] == s.iso(end)]
+    # the six-month window cuts the decline short ...
+    assert f["after_max_drawdown_pct"] > -40.0 + 5
+    # ... the decline to its end does not: -40% to the low at bar ``trough``
+    assert f["decline_pct"] == pytest.approx(-40.0, abs=1e-6)
+    assert f["decline_trough_date"] == s.iso(trough)
+    assert f["decline_complete"] is True and f["decline_ended_by"] == "rally"
+    first_20 = trough + int(np.flatnonzero(close[trough:] >= 78 * 1.2)[0])
+    assert f["decline_end_date"] == s.iso(first_20)
+    # the change after 3, 6, 12 months, from the oracle on the weekly closes
+    d0 = s.dates[end].astype("datetime64[D]")
+    for m in (3, 6, 12):
+        t = (d0.astype("datetime64[M]") + m).astype("datetime64[D]") + (
+            d0 - d0.astype("datetime64[M]").astype("datetime64[D]"))
+        k = int(np.flatnonzero(s.dates.astype("datetime64[D]") <= t)[-1])
+        assert f[f"after_{m}m_pct"] == pytest.approx((close[k] / 130 - 1) * 100, abs=1e-6)
+
+
+def test_decline_not_over_is_not_complete():
+    """Negative case: cut the data inside the decline, with a current leg of its own; the
+    decline is reported as not complete (no bottom claimed)."""
+    close, end, trough = slow_decline()
+    s = weekly(close)
+    from tapereader.analysis.analogs import _to_the_end
+
+    days = s.dates.astype("datetime64[D]").astype(np.int64)
+    out = _to_the_end(s.close[: trough + 3], days[: trough + 3], end, 130.0)
+    assert out["decline_complete"] is False and out["decline_end_date"] is None
+    assert out["after_12m_pct"] is None or trough + 3 > end + 52

@@ -88,7 +88,7 @@ def test_distance_from_high_planted():
     s = make(close)
     (f,) = by(find_records(s), "distance_from_high", "close")
     assert f.figures["high"] == 153.0 and f.figures["high_date"] == str(s.dates[393])
-    assert f.figures["pct"] == round((152 / 153 - 1) * 100, 2)
+    assert f.figures["pct"] == pytest.approx((152 / 153 - 1) * 100, abs=1e-6)
 
 
 def test_structure_from_planted_swings():
@@ -127,9 +127,10 @@ def test_gspc_not_at_high_real(real_series, real_bars):
     assert not by(fs, "all_time_high", "close")
     (f,) = by(fs, "distance_from_high", "close")
     c = real_bars("GSPC", "2013-07-08")["close"]
-    assert f.figures["high"] == round(c.max(), 2) == 1669.16
+    assert f.figures["high"] == pytest.approx(c.max(), abs=1e-6)      # full precision
+    assert round(c.max(), 2) == 1669.16
     assert f.figures["high_date"] == str(c.idxmax().date()) == "2013-05-21"
-    assert f.figures["pct"] == round((c.iloc[-1] / c.max() - 1) * 100, 2) == -1.72
+    assert f.figures["pct"] == pytest.approx((c.iloc[-1] / c.max() - 1) * 100, abs=1e-6)
 
 
 def test_weekly_record_real(real_series):
@@ -149,7 +150,8 @@ def test_structure_real_runs(real_series):
 
 def test_prefix_events_identical(real_series):
     s = real_series("GSPC", asof="2013-06-05")          # records of May 2013 are recent
-    events = [f for f in find_records(s) if f.kind not in ("distance_from_high", "structure")]
+    events = [f for f in find_records(s) if f.kind not in ("distance_from_high", "structure",
+                                                            "day_move", "market_state")]
     assert events, "expected recent records in May 2013"
     dates = s.dates.astype(str)
     for f in events:
@@ -170,3 +172,82 @@ def test_short_flat_and_tiny():
     (f,) = by(fs, "all_time_high", "close")      # bars 1-2 are one run of records past bar 0
     assert (f.figures["value"], f.figures["previous_value"], f.figures["run_sessions"]) == (
         12.0, 10.0, 2)
+
+
+# --- the day's rank, the market state, record context ------------------------------------
+
+from tapereader.analysis.records import day_move, market_state  # noqa: E402
+
+
+def test_day_move_rank_and_since_planted():
+    close = np.full(300, 100.0) + np.arange(300) * 0.01
+    close[100] = close[99] * 0.95             # a 5% drop at bar 100
+    close[200] = close[199] * 0.97            # a 3% drop at bar 200
+    close[-1] = close[-2] * 0.96              # today: -4%, the worst since bar 100
+    s = make(close)
+    (f,) = day_move(s)
+    assert f.figures["direction"] == "down"
+    assert f.figures["pct"] == pytest.approx(-4.0, abs=1e-6)
+    assert f.figures["since_date"] == s.iso(100)
+    assert f.figures["rank"] == 2 and f.figures["sessions"] == 299
+    # the largest drop of the data has no since date; a quiet day's since is recent
+    close[-1] = close[-2] * 0.90
+    (g,) = day_move(make(close))
+    assert g.figures["since_date"] is None and g.figures["rank"] == 1
+    close[-1] = close[-2] * 0.9999
+    (h,) = day_move(make(close))
+    assert h.figures["rank"] == 3 and h.figures["since_date"] == s.iso(200)
+
+
+def test_market_state_bear_then_bull_planted():
+    up = np.linspace(100, 200, 200)            # bull to 200 at bar 199
+    down = np.linspace(200, 140, 61)[1:]       # -30%: bear from the first close <= 160
+    rally = np.linspace(140, 160, 21)[1:]      # +14% off the low: still a bear market
+    s = make(np.concatenate([up, down, rally]))
+    (f,) = market_state(s)
+    g = f.figures
+    assert g["state"] == "bear" and g["high"] == 200.0 and g["high_date"] == s.iso(199)
+    first_under = 200 + int(np.flatnonzero(down <= 160.0)[0])
+    assert g["state_since"] == s.iso(first_under)
+    assert g["low"] == 140.0 and g["pct_off_low"] == pytest.approx((160 / 140 - 1) * 100)
+    more = np.linspace(160, 175, 11)[1:]       # +25% off the low: a new bull market
+    (b,) = market_state(make(np.concatenate([up, down, rally, more])))
+    assert b.figures["state"] == "bull" and b.figures["bull_start"] == s.iso(259)
+    # a 12% dip from a high is a correction, a 5% dip is not (negative case)
+    (c,) = market_state(make(np.concatenate([up, [176.0]])))
+    assert c.figures["state"] == "correction"
+    (d,) = market_state(make(np.concatenate([up, [190.0]])))
+    assert d.figures["state"] == "bull"
+
+
+def test_record_context_since_day_before_and_round_number():
+    close = np.concatenate([np.linspace(500, 990, 300), np.linspace(990, 900, 50),
+                            [995.0, 1003.0]])
+    s = make(close)
+    (f,) = by(find_records(s), "all_time_high", "close")
+    g = f.figures
+    assert g["value"] == 1003.0 and g["round_number"] == 1000.0   # first close above 1,000
+    assert g["day_before_value"] == 995.0 and g["day_before_date"] == s.iso(len(close) - 2)
+    assert g["since_date"] is None
+    # a 52-week low that is not the data's lowest: since = the last close as low or lower
+    low = np.concatenate([np.linspace(50, 100, 100), np.full(300, 100.0) + np.sin(
+        np.arange(300)), [60.0]])
+    (h,) = by(find_records(make(low)), "new_low_52w", "close")
+    want = int(np.flatnonzero(low[:-1] <= 60.0)[-1])
+    assert h.figures["since_date"] == make(low).iso(want)
+
+
+@pytest.mark.realdata
+def test_day_move_and_state_real(real_series, real_bars):
+    s = real_series("GSPC", asof="2008-10-15")
+    (f,) = day_move(s)
+    c = real_bars("GSPC", "2008-10-15")["close"]
+    r = c.pct_change().dropna() * 100
+    assert f.figures["pct"] == pytest.approx(r.iloc[-1], abs=1e-6)
+    assert r.iloc[-1] == r.min() and f.figures["since_date"] is None   # worst day in the data
+    (m,) = market_state(s)
+    assert m.figures["state"] == "bear"
+    assert m.figures["high_date"] == str(c["2003":].idxmax().date()) == "2007-10-09"
+    # prefix: the state as of a past date equals the state computed on data cut there
+    (m2,) = market_state(real_series("GSPC", asof="2008-07-09"))
+    assert m2.figures["state"] == "bear" and m2.figures["state_since"] == "2008-07-09"

@@ -1,6 +1,7 @@
 """The note from hand-made findings: branches, determinism, traceable numbers."""
 
 import dataclasses
+import re
 
 from tapereader.config import default_watchlist
 from tapereader.story.compose import compose_note
@@ -22,7 +23,13 @@ def test_rally_note_reads_in_trader_order_and_traces():
     assert note.story == "leader_record"
     assert "small caps" in note.headline.lower() and "Russell 2000" in note.headline
     keys = [s.key for s in note.sections]
-    assert keys == ["leaders", "trendlines", "levels", "records", "cross_asset", "slope", "watch"]
+    # ranked: the leader's record story first, what to watch last
+    assert keys[0] == "leaders" and keys[-1] == "watch"
+    assert set(keys) == {"leaders", "trendlines", "levels", "records", "cross_asset", "slope",
+                         "watch"}
+    scores = [s.score for s in note.sections]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s.kind == s.key and s.findings for s in note.sections)
     md = note.markdown()
     assert md.startswith("# " + note.headline)
     assert "not investment advice" in md and "not investment advice" in note.text()
@@ -54,7 +61,18 @@ def test_big_down_day_leads_and_no_rally_wording():
         F("change", "GSPC", {"sessions": 9, "pct": -13.2, "start_date": "2011-07-26",
                              "period": None}, date="2011-08-08"),
         F("new_low_52w", "GSPC", {"basis": "close", "value": 1119.46, "previous_value": 1172.53,
-                                  "previous_date": "2010-11-16"}, date="2011-08-08"),
+                                  "previous_date": "2010-11-16", "since_date": "2010-09-24",
+                                  "first_date": "2000-01-03"}, date="2011-08-08"),
+        F("day_move", "GSPC", {"pct": -6.663, "direction": "down", "since_date": "2008-12-01",
+                               "rank": 9, "sessions": 2918, "close": 1119.46,
+                               "first_date": "2000-01-03"}, date="2011-08-08"),
+        F("market_state", "GSPC", {"state": "correction", "high": 1363.61,
+                                   "high_date": "2011-04-29", "pct_from_high": -17.90,
+                                   "state_since": "2011-08-04", "sessions_in_state": 2,
+                                   "low": 1119.46, "low_date": "2011-08-08",
+                                   "record": 1565.15, "record_date": "2007-10-09",
+                                   "pct_from_record": -28.47, "correction_pct": 10.0,
+                                   "first_date": "2000-01-03"}, date="2011-08-08"),
         F("leadership", "TLT", {"sessions": 9, "ranking": [{"symbol": "GSPC", "pct": -13.2},
                                                            {"symbol": "RUT", "pct": -17.5}]},
           date="2011-08-08"),
@@ -62,9 +80,12 @@ def test_big_down_day_leads_and_no_rally_wording():
     note = compose_note(fs, WL, "2011-08-08")
     assert note.story == "big_day"
     assert "6.7%" in note.headline and "S&P 500" in note.headline
+    assert "worst day since December 2008" in note.headline
+    assert note.sections[0].kind == "big_picture"
     text = _all_text(note)
     assert "all-time high" not in text and "lead the rally" not in text
-    assert "lowest close in a year" in text
+    assert "close is its lowest since September 24, 2010" in text
+    assert re.search(r"in (a )?correction", text) and "17.9% below its April 29, 2011 high" in text
     assert "bullish reversal" in text  # what to watch after a fall
     assert untraced(text, fs, NAMES, "2011-08-08") == []
 

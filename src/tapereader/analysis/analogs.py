@@ -24,6 +24,11 @@ The best non-overlapping rallies are kept (``top``).
 What followed: the maximum drawdown over the ``AFTER_DAYS`` calendar days after the rally's end,
 peak to trough on closes, starting from the close at the rally's end. With ``daily`` (the same
 symbol's daily bars) the trough is dated to the day; otherwise weekly closes are used.
+And, never cut at a fixed window, the decline that followed to its end (``decline_*``): from
+the rally's last close to the lowest close before either a ``DECLINE_END_RALLY_PCT`` rally
+off that low or a close above the rally's high ended it (``decline_complete`` is False when
+neither happened by the last bar: then the trough is no bottom), and the change 3, 6 and 12
+months after the rally's end (``after_3m_pct``..., None until known).
 Candidate windows are searched in one numba pass with prefix sums (each fit is O(1)).
 """
 
@@ -36,7 +41,7 @@ import numpy as np
 
 from ..findings import Finding
 from .channels import Channel, current_leg, fit_channel
-from .lib import month_year, r2
+from .lib import month_year, r2, r6
 from .series import Series
 
 MIN_BARS = 8              # a rally lasts at least this many bars
@@ -46,6 +51,8 @@ MIN_GAIN_PCT = 10.0       # ... and gains at least this much, low to high
 MIN_R2 = 0.6              # ... in an orderly advance (log-regression r²)
 LEN_RATIO = 2.0           # its length and %/year slope are within this factor of the current's
 AFTER_DAYS = 182          # "within six months" (26 weeks) after the rally's end
+DECLINE_END_RALLY_PCT = 20.0   # a decline ends with a rally this large off its low ...
+HORIZON_MONTHS = (3, 6, 12)    # ... the change after these months is reported too
 
 
 @numba.njit(cache=True)
@@ -164,6 +171,24 @@ def _drawdown(close: np.ndarray, days: np.ndarray, start: int, peak: float,
     return best, trough, best_peak
 
 
+@numba.njit(cache=True)
+def _decline(close: np.ndarray, start: int, rally: float) -> tuple[int, int, int]:
+    """The decline after bar ``start``: (trough, end, how) with ``end`` the first bar of a
+    close ``rally`` (fraction) above the running trough (``how`` 1) or above
+    ``close[start]`` (``how`` 2); end -1 and how 0 when neither came by the last bar."""
+    peak = close[start]
+    trough = start
+    for k in range(start + 1, len(close)):
+        v = close[k]
+        if v > peak:
+            return trough, k, 2
+        if v < close[trough]:
+            trough = k
+        elif v >= close[trough] * (1.0 + rally):
+            return trough, k, 1
+    return trough, -1, 0
+
+
 def _days(dates: np.ndarray) -> np.ndarray:
     return dates.astype("datetime64[D]").astype(np.int64)
 
@@ -208,6 +233,35 @@ def _after(s: Series, daily: Series | None, j: int, after_days: int) -> dict:
     if trough >= 0:
         out["after_trough_date"] = str(np.datetime64(int(dd_days[trough]), "D"))
         out["after_trough_close"] = r2(close[trough])
+    out.update(_to_the_end(close, dd_days, max(start, 0), peak))
+    return out
+
+
+def _iso_day(day: int) -> str:
+    return str(np.datetime64(int(day), "D"))
+
+
+def _to_the_end(close: np.ndarray, days: np.ndarray, start: int, peak: float) -> dict:
+    """The decline after the rally's end to its end, and the change 3/6/12 months on."""
+    c = np.ascontiguousarray(close, dtype=np.float64).copy()
+    c[start] = peak
+    trough, end, how = _decline(c, start, DECLINE_END_RALLY_PCT / 100.0)
+    out: dict = {
+        "decline_pct": r6((c[trough] / peak - 1.0) * 100.0) if trough > start else 0.0,
+        "decline_trough_date": _iso_day(days[trough]) if trough > start else None,
+        "decline_trough_close": r6(c[trough]) if trough > start else None,
+        "decline_end_date": _iso_day(days[end]) if end >= 0 else None,
+        "decline_ended_by": {0: None, 1: "rally", 2: "new_high"}[how],
+        "decline_complete": how != 0, "decline_end_rally_pct": DECLINE_END_RALLY_PCT,
+    }
+    d0 = np.datetime64(int(days[start]), "D")
+    for m in HORIZON_MONTHS:
+        target = (d0.astype("datetime64[M]") + m).astype("datetime64[D]") + (
+            d0 - d0.astype("datetime64[M]").astype("datetime64[D]"))
+        k = int(np.searchsorted(days, target.astype(np.int64), side="right")) - 1
+        known = days[-1] >= target.astype(np.int64)
+        out[f"after_{m}m_pct"] = r6((c[k] / peak - 1.0) * 100.0) if known and k > start else None
+        out[f"after_{m}m_date"] = _iso_day(days[k]) if known and k > start else None
     return out
 
 

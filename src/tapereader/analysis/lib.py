@@ -21,6 +21,12 @@ def r2(x: float) -> float:
     return round(float(x), 2)  # a float: round(float, n) returns one
 
 
+def r6(x: float) -> float:
+    """Keep a figure at full working precision (6 decimals drop only float noise): the note
+    rounds it once, at the precision it prints."""
+    return round(float(x), 6)
+
+
 def total_return_pct(s: Series, i0: int, i1: int) -> float | None:
     """Percent change of ``adj_close`` (dividends included) from bar ``i0`` to ``i1``; None
     when the source lacks an adjusted close at either end."""

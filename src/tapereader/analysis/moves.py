@@ -12,7 +12,7 @@ import numpy as np
 import talib
 
 from ..findings import Finding
-from .lib import RECENT, atr, is_recent, pct, r2, total_return_pct
+from .lib import RECENT, atr, is_recent, pct, r2, r6, total_return_pct
 from .series import Series
 
 WINDOWS = (1, 5, 9, 21, 63, 126, 252)
@@ -50,14 +50,14 @@ def find_moves(s: Series, windows: tuple[int, ...] = WINDOWS) -> list[Finding]:
 
 def _total_return(s: Series, base: int) -> float | None:
     tr = total_return_pct(s, base, len(s) - 1)
-    return None if tr is None else r2(tr)
+    return None if tr is None else r6(tr)
 
 
 def _change(s: Series, base: int, figures: dict) -> Finding:
     last = len(s) - 1
-    p = r2(pct(s.close[-1], s.close[base]))
+    p = r6(pct(s.close[-1], s.close[base]))
     fig = {"sessions": last - base, "pct": p, "start_date": s.iso(base),
-           "start_close": r2(s.close[base]), "close": r2(s.close[-1]),
+           "start_close": r6(s.close[base]), "close": r6(s.close[-1]),
            "total_return_pct": _total_return(s, base), **figures}
     if fig.get("period") == "ytd":
         span = "year to date"

@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import RECENT, is_recent, pct, r2
+from .lib import RECENT, is_recent, pct, r2, r6
 from .series import Series
 from .swings import Swings
 
@@ -39,6 +39,9 @@ def find_records(s: Series, swings: Swings | None = None) -> list[Finding]:
             out += _records(s, x, basis, side)
     out += _distance(s)
     out += _structure(s, swings)
+    if s.timeframe == "daily":
+        out += day_move(s)
+        out += market_state(s)
     return out
 
 
@@ -182,19 +185,55 @@ def _records_general(s: Series, x: np.ndarray, basis: str, side: int) -> list[Fi
 
 def _finding(s: Series, kind: str, basis: str, x: np.ndarray, k: int, p: int,
              run: int) -> Finding:
+    """A record at bar ``k``; ``p`` is the bar of the record the run broke.
+
+    Figures: ``previous_value``/``previous_date`` the record that stood before the run began;
+    ``day_before_value``/``day_before_date`` the record that stood the day before (what the
+    note compares with); ``since_date`` the last earlier bar at least as extreme (None for
+    an all-time record of the data); ``first_date`` the data's first bar; ``round_number`` a
+    round level an all-time closing high is the first close past (None otherwise).
+    """
+    side = 1.0 if "high" in kind else -1.0
+    y = x[:k] * side
+    window_start = 0 if kind.startswith("all_time") else max(0, k - WEEKS_52[s.timeframe])
+    win = y[window_start:]
+    q = window_start + int(np.flatnonzero(win == np.nanmax(win))[-1])
+    beyond = np.flatnonzero(y >= x[k] * side)
+    since = s.iso(int(beyond[-1])) if len(beyond) else None
     fig = {
-        "basis": basis, "value": r2(x[k]), "previous_value": r2(x[p]),
+        "basis": basis, "value": r6(x[k]), "previous_value": r6(x[p]),
         "previous_date": s.iso(p), "run_sessions": run, "first_date": s.iso(0),
-        "pct_beyond_previous": r2(pct(x[k], x[p])),
+        "pct_beyond_previous": r6(pct(x[k], x[p])),
+        "day_before_value": r6(x[q]), "day_before_date": s.iso(q),
+        "since_date": since,
+        "round_number": _round_first(x, k) if kind == "all_time_high" else None,
     }
     label = {"all_time_high": "all-time", "all_time_low": "all-time",
              "new_high_52w": "52-week", "new_low_52w": "52-week"}[kind]
     word = "high" if "high" in kind else "low"
     what = f"closing {word}" if basis == "close" else f"intraday {word}"
-    since = f" (data since {s.iso(0)})" if label == "all-time" else ""
-    summary = (f"{s.symbol}: {label} {what} of {x[k]:.2f} on {s.iso(k)}{since}, "
+    since_txt = f" (data since {s.iso(0)})" if label == "all-time" else ""
+    summary = (f"{s.symbol}: {label} {what} of {x[k]:.2f} on {s.iso(k)}{since_txt}, "
                f"past the {x[p]:.2f} of {s.iso(p)}.")
     return Finding(kind, s.symbol, s.timeframe, s.iso(k), s.iso(k), fig, summary)
+
+
+def round_step(v: float) -> float:
+    """The round numbers a chartist marks at this price: 100s under 1,000, then 1,000s."""
+    if v < 10:
+        return 1.0
+    if v < 10_000:
+        return float(10 ** int(np.floor(np.log10(v))))
+    return 1000.0
+
+
+def _round_first(x: np.ndarray, k: int) -> float | None:
+    """The round level that ``x[k]`` is the first value in the data to close above."""
+    if k < 1 or not np.isfinite(x[k]) or x[k] <= 0:
+        return None
+    step = round_step(float(x[k]))
+    level = np.floor(x[k] / step) * step
+    return float(level) if level > np.nanmax(x[:k]) and level > 0 else None
 
 
 def _distance(s: Series) -> list[Finding]:
@@ -202,9 +241,9 @@ def _distance(s: Series) -> list[Finding]:
     out = []
     for basis, x in (("close", s.close), ("high", s.high)):
         h = int(np.flatnonzero(x == x.max())[-1])
-        p = r2(pct(s.close[-1], x[h]))
-        fig = {"basis": basis, "high": r2(x[h]), "high_date": s.iso(h), "pct": p,
-               "close": r2(s.close[-1]), "first_date": s.iso(0)}
+        p = r6(pct(s.close[-1], x[h]))
+        fig = {"basis": basis, "high": r6(x[h]), "high_date": s.iso(h), "pct": p,
+               "close": r6(s.close[-1]), "first_date": s.iso(0)}
         what = "closing high" if basis == "close" else "intraday high"
         if h == len(s) - 1 and basis == "close":
             summary = f"{s.symbol}: at its all-time {what} of {x[h]:.2f} (data since {s.iso(0)})."
@@ -266,3 +305,132 @@ def structure_from_swings(s: Series, swings: Swings,
     summary = (f"{s.symbol}: {words} (highs {price[h1]:.2f} then {price[h2]:.2f}, "
                f"lows {price[l1]:.2f} then {price[l2]:.2f}).")
     return [Finding("structure", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), fig, summary)]
+
+
+# ------------------------------------------------------------------ the day and the market
+
+CORRECTION_PCT = 10.0   # a close this far under the bull market's high: a correction
+BEAR_PCT = 20.0         # ... this far: a bear market, until a rally of RALLY_PCT off its low
+RALLY_PCT = 20.0
+
+
+def day_move(s: Series) -> list[Finding]:
+    """The last session's change and its rank among every session of the data.
+
+    Figures: ``pct`` (full precision), ``direction``, ``since_date`` (the last earlier
+    session with a move at least as large in the same direction; None when it is the
+    largest of the data), ``rank`` (1 = the largest such move of the data), ``sessions``
+    (number of daily changes ranked), ``pct_rank_abs`` (share of sessions with an absolute
+    move at least as large, in percent), ``first_date``.
+    """
+    x = s.close
+    n = len(x)
+    if n < 3 or not (np.isfinite(x[-1]) and np.isfinite(x[-2])) or x[-2] == 0:
+        return []
+    r = (x[1:] / x[:-1] - 1.0) * 100.0
+    last = float(r[-1])
+    prior = r[:-1]
+    down = last < 0
+    bigger = prior <= last if down else prior >= last
+    hits = np.flatnonzero(bigger)
+    since = s.iso(int(hits[-1]) + 1) if len(hits) else None
+    rank = 1 + int(np.count_nonzero(prior < last if down else prior > last))
+    share = 100.0 * np.count_nonzero(np.abs(r) >= abs(last)) / len(r)
+    fig = {"pct": r6(last), "direction": "down" if down else "up", "since_date": since,
+           "rank": rank, "sessions": len(r), "pct_rank_abs": r6(share),
+           "close": r6(x[-1]), "previous_close": r6(x[-2]), "first_date": s.iso(0)}
+    word = "drop" if down else "gain"
+    since_txt = f"since {since}" if since else f"in the data (since {s.iso(0)})"
+    summary = (f"{s.symbol}: {last:+.2f}% on {s.iso(-1)}, the largest {word} {since_txt} "
+               f"(rank {rank} of {len(r)}).")
+    return [Finding("day_move", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), fig, summary)]
+
+
+@numba.njit(cache=True)
+def _regimes(x, bear, rally):  # pragma: no cover - compiled
+    """Walk the closes: (in_bear, peak_i, trough_i, bear_start_i, bull_start_i,
+    prev_bear_start_i) at the last bar. A bear market starts at the first close ``bear``
+    (a fraction) under the peak and ends at the first close ``rally`` over its trough; the
+    new bull market's peak is then tracked from that trough."""
+    n = len(x)
+    in_bear = False
+    peak_i = 0
+    trough_i = 0
+    bear_start = -1
+    prev_bear = -1
+    bull_start = -1
+    for i in range(1, n):
+        v = x[i]
+        if v != v:
+            continue
+        if in_bear:
+            if v < x[trough_i]:
+                trough_i = i
+            elif v >= x[trough_i] * (1.0 + rally):
+                in_bear = False
+                bull_start = trough_i
+                peak_i = i
+                for q in range(trough_i, i + 1):
+                    if x[q] >= x[peak_i]:
+                        peak_i = q
+        else:
+            if v >= x[peak_i]:
+                peak_i = i
+            elif v <= x[peak_i] * (1.0 - bear):
+                in_bear = True
+                prev_bear = bear_start
+                bear_start = i
+                trough_i = i
+    return in_bear, peak_i, trough_i, bear_start, bull_start, prev_bear
+
+
+def market_state(s: Series) -> list[Finding]:
+    """The market's state in standard terms at the last close.
+
+    ``state``: ``bear`` (a close 20% under the bull market's high started it and no 20%
+    rally off its low has ended it), ``correction`` (10-20% under the high), else ``bull``.
+    Figures: the bull market's ``high``/``high_date`` (for a bear, the peak it fell from),
+    ``pct_from_high``; ``record``/``record_date``/``pct_from_record`` (the data's highest
+    close); ``state_since`` (first close of the state: the 10%/20% crossing);
+    ``sessions_in_state``; the state's ``low``/``low_date`` and ``pct_off_low``;
+    ``bull_start``/``bull_start_close``/``pct_from_bull_start`` (the bear-market low the
+    current bull market rose from, None when the data has none); ``previous_bear_start``;
+    ``first_date``. Full precision.
+    """
+    x = s.close
+    n = len(x)
+    if n < 2 or not np.isfinite(x[-1]):
+        return []
+    in_bear, peak_i, trough_i, bear_i, bull_i, prev_bear_i = _regimes(
+        x, BEAR_PCT / 100.0, RALLY_PCT / 100.0)
+    last = n - 1
+    rec_i = int(np.flatnonzero(x[: last + 1] == np.nanmax(x))[-1])
+    from_high = pct(x[-1], x[peak_i])
+    if in_bear:
+        state, start = "bear", bear_i
+        low_i = trough_i
+    else:
+        seg = x[peak_i:]
+        low_i = peak_i + int(np.nanargmin(seg))
+        if from_high <= -CORRECTION_PCT:
+            state = "correction"
+            under = np.flatnonzero(x[peak_i:] <= x[peak_i] * (1 - CORRECTION_PCT / 100.0))
+            start = peak_i + int(under[0])
+        else:
+            state, start = "bull", (bull_i if bull_i >= 0 else 0)
+    fig = {
+        "state": state, "high": r6(x[peak_i]), "high_date": s.iso(peak_i),
+        "pct_from_high": r6(from_high), "record": r6(x[rec_i]), "record_date": s.iso(rec_i),
+        "pct_from_record": r6(pct(x[-1], x[rec_i])), "state_since": s.iso(start),
+        "sessions_in_state": int(last - start), "sessions_from_high": int(last - peak_i),
+        "low": r6(x[low_i]), "low_date": s.iso(low_i), "pct_off_low": r6(pct(x[-1], x[low_i])),
+        "bull_start": s.iso(bull_i) if bull_i >= 0 else None,
+        "bull_start_close": r6(x[bull_i]) if bull_i >= 0 else None,
+        "pct_from_bull_start": r6(pct(x[-1], x[bull_i])) if bull_i >= 0 else None,
+        "previous_bear_start": s.iso(prev_bear_i) if prev_bear_i >= 0 else None,
+        "close": r6(x[-1]), "first_date": s.iso(0),
+        "correction_pct": CORRECTION_PCT, "bear_pct": BEAR_PCT, "rally_pct": RALLY_PCT,
+    }
+    summary = (f"{s.symbol}: {state} since {s.iso(start)}, {from_high:+.2f}% from the "
+               f"{x[peak_i]:.2f} high of {s.iso(peak_i)}.")
+    return [Finding("market_state", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), fig, summary)]

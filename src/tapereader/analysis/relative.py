@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import pct, r2, total_return_pct
+from .lib import pct, r2, r6, total_return_pct
 from .series import Series
 
 WINDOWS = (9, 21, 63)
@@ -114,8 +114,8 @@ def find_relative(series: Mapping[str, Series], pairs: Iterable[tuple[str, str]]
             base = n - 1 - w
             pa, pb = pct(ca[-1], ca[base]), pct(cb[-1], cb[base])
             fig = {
-                "sessions": w, "pct_diff": r2(pa - pb), "ratio_new_high": new_high,
-                "a_pct": r2(pa), "b_pct": r2(pb), "start_date": str(dates[base]),
+                "sessions": w, "pct_diff": r6(pa - pb), "ratio_new_high": new_high,
+                "a_pct": r6(pa), "b_pct": r6(pb), "start_date": str(dates[base]),
                 "ratio": float(round(ratio[-1], 6)),
                 "ratio_high": float(round(ratio[hi_i], 6)), "ratio_high_date": str(dates[hi_i]),
                 "ratio_vs_high_pct": r2(pct(ratio[-1], ratio[hi_i])), "ratio_lookback": lb,
@@ -150,10 +150,10 @@ def find_leadership(series: Mapping[str, Series], symbols: Iterable[str],
         base = n - 1 - w
         moves = [(s, pct(c[-1], c[base])) for s, c in closes.items()]
         moves.sort(key=lambda sp: (-sp[1], sp[0]))
-        ranking = [{"symbol": s, "pct": r2(p)} for s, p in moves]
+        ranking = [{"symbol": s, "pct": r6(p)} for s, p in moves]
         fig = {"sessions": w, "ranking": ranking, "start_date": str(dates[base]),
                "leader": moves[0][0], "laggard": moves[-1][0],
-               "spread_pct": r2(moves[0][1] - moves[-1][1])}
+               "spread_pct": r6(moves[0][1] - moves[-1][1])}
         summary = (f"Over {w} {_unit(series[syms[0]])}s {moves[0][0]} leads ({moves[0][1]:+.2f}%): "
                    + ", ".join(f"{s} {p:+.2f}%" for s, p in moves) + ".")
         out.append(Finding("leadership", moves[0][0], tf, last, last, fig, summary, score=0.4))
@@ -200,7 +200,7 @@ def find_cross_asset(series: Mapping[str, Series], roles: Mapping[str, str],
         rets, basis = {}, {}
         for s in syms:
             p, b = _total_return(series[s], int(ix[s][base]), int(ix[s][-1]))
-            rets[s], basis[s] = r2(p), b
+            rets[s], basis[s] = r6(p), b
         order = sorted(syms, key=lambda s: (-rets[s], s))
         fig = {"period": period, "returns": rets, "roles": {s: roles[s] for s in syms},
                "sessions": sessions, "start_date": str(dates[base]), "basis": basis,

@@ -10,7 +10,6 @@ inputs always give the same note. Numbers reach the text only through ``story.nu
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -21,11 +20,12 @@ import jinja2
 
 from ..config import Watchlist
 from ..findings import Finding
-from . import numbers, ranking
+from . import bigpicture, numbers, order, ranking, significance
 from .names import Names
 from .ranking import EQUITY_ROLES
 
 SECTIONS = (
+    ("big_picture", "The day and the big picture"),
     ("leaders", "Leaders and laggards"),
     ("trendlines", "Trend lines"),
     ("levels", "Resistance and support"),
@@ -42,14 +42,30 @@ REVERSAL_DAYS = 7  # a reversal day is a short-term signal: mentioned for about 
 
 @dataclass
 class Section:
+    """One section of the note.
+
+    ``key`` (= ``kind``) names the section's story ("big_picture", "leaders", "trendlines",
+    "levels", "records", "cross_asset", "slope", "watch"); ``findings`` are the findings
+    its text draws on; ``score`` its rank score (the rarity of its story, see
+    ``story.order``). ``Note.sections`` lists the sections in rank order: the big picture
+    first, "watch" last, the others by score.
+    """
+
     key: str
     title: str
     paragraphs: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return self.key
 
 
 @dataclass
 class Note:
-    """The daily note: a headline, sections of paragraphs and a disclaimer."""
+    """The daily note: a headline, sections of paragraphs (``sections``, in rank order, each
+    with its ``kind`` and ``findings``) and a disclaimer."""
 
     asof: str
     headline: str
@@ -81,15 +97,6 @@ class Note:
             for p in s.paragraphs:
                 out += [p, ""]
         out += ["--", self.disclaimer, ""]
-        return "\n".join(out)
-
-    def html(self) -> str:
-        """The note's body as HTML (headings and paragraphs, escaped)."""
-        out = []
-        for s in self.sections:
-            out.append(f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>')
-            out += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
-            out.append("</section>")
         return "\n".join(out)
 
 
@@ -127,54 +134,6 @@ class _Picker:
 
     def __call__(self, key: Any, *options: str) -> str:
         return options[zlib.crc32(f"{key}|{self.asof}".encode()) % len(options)]
-
-
-def _headline_story(findings: list[Finding], wl: Watchlist, asof: str,
-                    lead: ranking.Leadership | None, lines: list[Finding]) -> dict[str, Any]:
-    """The day's main story: the highest-weighted of a few candidate stories."""
-    cands: list[tuple[float, dict[str, Any]]] = []
-    day = ranking.big_day(findings, wl)
-    if day is not None:
-        # name the benchmark when it moved big too, and the biggest mover beside it
-        bench = [f for f in (ranking.big_day(findings, wl, only=s)
-                             for s in wl.with_role("benchmark") if ranking.is_index(s, wl))
-                 if f is not None]
-        lead_day = bench[0] if bench else day
-        other = day if day.symbol != lead_day.symbol and \
-            ranking.twin(day.symbol, wl, wl.instruments) != lead_day.symbol else None
-        cands.append((100 + abs(float(day.figures["pct"])),
-                      {"story": "big_day", "f": lead_day, "other": other}))
-    if lead is not None:
-        syms = [lead.leader]
-        t = ranking.twin(lead.leader, wl, wl.instruments)
-        if t:
-            syms.append(t)
-        rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None), None)
-        up = float(lead.finding.figures["ranking"][0]["pct"]) > 0
-        if rec is not None and up:
-            cands.append((90, {"story": "leader_record", "lead": lead, "f": rec}))
-        elif up:
-            cands.append((50, {"story": "leader", "lead": lead, "f": lead.shortest}))
-        else:
-            cands.append((45, {"story": "defensive", "lead": lead, "f": lead.shortest}))
-    for line in lines[:1]:
-        brk = [b for b in ranking.of(findings, line.symbol, "trendline_break")
-               if b.figures.get("anchors") == line.figures.get("anchors")
-               and _days(b.known_at, asof) <= RECENT_DAYS]
-        if brk:
-            cands.append((85, {"story": "line_break", "f": line, "event": brk[-1]}))
-        elif line.figures.get("state") == "retesting":
-            cands.append((60, {"story": "retest", "f": line}))
-    for s in wl.with_role("benchmark"):
-        rec = ranking.record(findings, s, asof)
-        if rec is not None and ranking.is_index(s, wl):
-            cands.append((80, {"story": "benchmark_record", "f": rec}))
-        low = ranking.record(findings, s, asof, ("all_time_low", "new_low_52w"))
-        if low is not None and ranking.is_index(s, wl):
-            cands.append((75, {"story": "benchmark_low", "f": low}))
-    if not cands:
-        return {"story": "quiet"}
-    return max(cands, key=lambda c: c[0])[1]
 
 
 def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any]:
@@ -216,7 +175,8 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                   if e.figures.get("anchors") == anchors]
         retest = ranking.latest(e for e in events if e.kind == "trendline_retest")
         bounce = ranking.latest(ranking.of(findings, ln.symbol, "oversold_bounce"))
-        line_info.append({"f": ln, "retest": retest, "bounce": bounce})
+        line_info.append({"f": ln, "retest": retest, "bounce": bounce,
+                          "longer": is_longer(ln, shown_lines[0])})
 
     rel = ranking.pick_relative(findings, wl, lead.leader if lead else None)
     pair = (rel[0].symbol, rel[0].other_symbol) if rel else None
@@ -251,16 +211,21 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
             continue
         records.append(f)
     records.sort(key=lambda f: (not f.kind.startswith("all_time"), ranking.role_rank(f.symbol, wl)))
+    bp = bigpicture.big_picture(findings, wl, asof)
+    told = {id(f) for f in bp.findings()}
     record_syms = {f.symbol for f in records}
+    records = [f for f in records if id(f) not in told
+               and not (bp.vix is not None and f.symbol == bp.vix.symbol)]
     distances = [f for s in focus for f in ranking.of(findings, s, "distance_from_high")
                  if f.figures.get("basis") == "close" and s not in record_syms
+                 and s != bp.bench
                  and float(f.figures["pct"]) < 0 and ranking.is_index(s, wl)][:2]
     moves = []
     for s in ([lead.leader] if lead else []) + [r.symbol for r in records[:2]] + focus[:1]:
+        s = index_of(s, wl, present)
         m = ranking.signature_move(findings, s)
         if m is not None and all(x.symbol != s for x in moves):
             moves.append(m)
-    big = ranking.big_day(findings, wl)
 
     cross = [f for f in ranking.by_kind(findings, "cross_asset") if f.figures.get("returns")]
     cross.sort(key=lambda f: (f.figures.get("period") != "ytd",
@@ -296,13 +261,20 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     target_syms = sorted(focus, key=lambda s: (pair is None or s != pair[1], focus.index(s)))
     targets = [t for t in (ranking.best_target(findings, s) for s in target_syms) if t[0]]
     at_record = any(f.kind in ("all_time_high", "new_high_52w") and wl.role(f.symbol)
-                    in EQUITY_ROLES for f in records)
-    rising = ctx_rising(lead, at_record)
+                    in EQUITY_ROLES for f in records) or bool(bp.records)
+    rising = ctx_rising(lead, at_record, bp.state)
 
     ctx = {
         "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
         "levels": level_info, "records": records, "distances": distances, "moves": moves,
-        "big": big, "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
+        "bp": bp, "sw": bigpicture.state_words(bp.state),
+        "record_ok": bool(bp.state and bp.bench and bigpicture.history_covered(
+            bp.bench, True, bp.state.figures.get("first_date"), wl)),
+        "all_time": lambda f: bigpicture.covers_history(f, wl),
+        "vix_notable": bool(bp.vix and bigpicture.is_notable(bp.vix, asof)),
+        "vix_jump": bigpicture.VIX_JUMP_PCT,
+        "is_zero": lambda x, d: numbers.rounded(abs(float(x)), d) == 0,
+        "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
         "channels": channels, "analogs": analogs[:1], "reversals": reversals[:2],
         "targets": targets[:2], "at_record": at_record, "rising": rising,
         "name": names.label, "the": names.the, "group": names.group,
@@ -319,8 +291,23 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "rest_groups": _and_list(_groups([s for s, _ in cross_rows
                                           if wl.role(s) not in EQUITY_ROLES], names)),
     }
-    ctx["headline"] = _headline_story(findings, wl, asof, lead, shown_lines)
+    ctx["headline"] = significance.headline_story(findings, wl, asof, lead, shown_lines)
     return ctx
+
+
+def index_of(sym: str, wl: Watchlist, present: set[str]) -> str:
+    """The index an ETF tracks when its findings are present, else ``sym``: where the
+    market is meant, the note names the index."""
+    inst = wl.instruments.get(sym)
+    return inst.tracks if inst and inst.tracks and inst.tracks in present else sym
+
+
+def is_longer(line: Finding, first: Finding) -> bool:
+    """Is ``line`` a longer line of the same instrument than ``first`` (its first anchor
+    earlier)? Only then may the note call it "longer"."""
+    a, b = line.figures.get("anchors") or [], first.figures.get("anchors") or []
+    return line is not first and line.symbol == first.symbol and bool(a) and bool(b) \
+        and str(a[0]) < str(b[0])
 
 
 def _rows(rk: list[dict[str, Any]], wl: Watchlist) -> list[dict[str, Any]]:
@@ -338,10 +325,14 @@ def _still_valid(rev: Finding, close: float | None) -> bool:
     return close >= float(ext) if rev.figures.get("direction") == "bullish" else close <= float(ext)
 
 
-def ctx_rising(lead: ranking.Leadership | None, at_record: bool) -> bool:
-    """Is the market rising (the leader up over its windows, or an equity at a record)?"""
+def ctx_rising(lead: ranking.Leadership | None, at_record: bool,
+               state: Finding | None = None) -> bool:
+    """Is the market rising (an equity at a record, or the leader up over its windows
+    while the benchmark is neither in a correction nor in a bear market)?"""
     if at_record:
         return True
+    if state is not None and state.figures.get("state") in ("correction", "bear"):
+        return False
     if lead is None:
         return False
     return float(lead.shortest.figures["ranking"][0]["pct"]) > 0
@@ -398,9 +389,19 @@ def _used(ctx: dict[str, Any]) -> list[Finding]:
                 walk(x)
         elif isinstance(v, ranking.Leadership):
             walk([v.finding, v.shortest])
+        elif isinstance(v, bigpicture.BigPicture):
+            walk(v.findings())
 
     walk({k: v for k, v in ctx.items() if not callable(v)})
     return out
+
+
+def _section_findings(key: str, ctx: dict[str, Any]) -> list[Finding]:
+    """The findings section ``key`` draws on (``order.SECTION_PARTS`` of the context)."""
+    parts = {k: ctx[k] for k in order.SECTION_PARTS.get(key, ()) if k in ctx}
+    if key == "watch" and ctx["lines"]:
+        parts["line"] = ctx["lines"][0]["f"]
+    return _used(parts)
 
 
 def compose_note(findings: list[Finding], watchlist: Watchlist, asof: str) -> Note:
@@ -409,10 +410,12 @@ def compose_note(findings: list[Finding], watchlist: Watchlist, asof: str) -> No
     env = environment()
     headline = " ".join(env.get_template("headline.j2").render(ctx).split())
     sections = []
-    for key, title in SECTIONS:
+    titles = dict(SECTIONS)
+    for key in order.ordered([k for k, _ in SECTIONS], ctx):
         paras = _clean_paragraphs(env.get_template(f"{key}.j2").render(ctx))
         if paras:
-            sections.append(Section(key, title, paras))
+            sections.append(Section(key, titles[key], paras, _section_findings(key, ctx),
+                                    order.section_score(key, ctx)))
     picks = {"lines": [li["f"] for li in ctx["lines"]], "pair": ctx["pair"], "rel": ctx["rel"],
              "slope_sym": ctx["slope_sym"], "channels": ctx["channels"],
              "analogs": ctx["analogs"], "cross": [f for f in findings if f.kind == "cross_asset"],

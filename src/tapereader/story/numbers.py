@@ -2,9 +2,11 @@
 
 The note never computes a number: templates format figures with these functions only
 (percent to one decimal, prices to two, levels of 1000 and more to whole points, dates
-as "July 8, 2013" or "November 2012", small counts as words). ``untraced`` parses every
-number and date out of a text and returns those that no finding's figure explains at the
-precision shown; the tests run it on every note.
+as "July 8, 2013" or "November 2012", small counts as words). Findings keep their figures
+at full precision and every number is rounded here, once, half away from zero
+(``rounded``). ``untraced`` parses every number and date out of a text and returns those
+that no finding's figure, rounded once at the precision shown, explains; the tests run it
+on every note.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+from ..analysis.lib import MONTHS
+
+__all__ = ["MONTHS"]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve")
@@ -27,12 +31,23 @@ def _num(x: Any) -> float:
     return float(x)
 
 
+def rounded(x: Any, decimals: int) -> Decimal:
+    """``x`` rounded once to ``decimals``, half away from zero (-3.25 -> -3.3, 2.5 -> 3)."""
+    q = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(_num(x))).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def fixed(x: Any, decimals: int) -> str:
+    """``x`` rounded once (``rounded``) and written with thousands separators."""
+    return f"{rounded(x, decimals):,.{decimals}f}"
+
+
 def pct(x: Any, signed: bool = False, absolute: bool = False, decimals: int = 1) -> str:
     """``5.66`` -> ``5.7%`` (``+5.7%`` when signed, ``5.7%`` for -5.66 when absolute)."""
     v = _num(x)
     if absolute:
         v = abs(v)
-    s = f"{v:,.{decimals}f}"
+    s = fixed(v, decimals)
     zero = s.lstrip("-").strip("0.,") == ""
     if zero:  # -0.0 -> 0.0, and no sign on nothing
         s = s.lstrip("-")
@@ -44,23 +59,23 @@ def pct(x: Any, signed: bool = False, absolute: bool = False, decimals: int = 1)
 def points(x: Any, absolute: bool = False) -> str:
     """A difference in percentage points: ``3.21`` -> ``3.2 points``."""
     v = abs(_num(x)) if absolute else _num(x)
-    return f"{v:,.1f} points"
+    return f"{fixed(v, 1)} points"
 
 
 def price(x: Any) -> str:
     """A price to two decimals with thousands separators: ``1640.42`` -> ``1,640.42``."""
-    return f"{_num(x):,.2f}"
+    return fixed(x, 2)
 
 
 def level(x: Any) -> str:
     """A chart level as a trader names it: whole points from 1000 up, else two decimals."""
     v = _num(x)
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
+    return fixed(v, 0) if abs(v) >= 1000 else fixed(v, 2)
 
 
 def number(x: Any, decimals: int = 2) -> str:
     """A plain figure (a ratio, an RSI) at the given precision."""
-    return f"{_num(x):,.{decimals}f}"
+    return fixed(x, decimals)
 
 
 def count(n: Any) -> str:
@@ -140,10 +155,10 @@ def figure_values(items: Iterable[Any]) -> tuple[set[float], set[str]]:
 
 
 def _explained(shown: str, nums: set[float]) -> bool:
-    v = float(shown.replace(",", ""))
+    """Some figure, rounded once at the precision shown, is the number shown."""
+    v = Decimal(shown.replace(",", ""))
     dec = len(shown.split(".")[1]) if "." in shown else 0
-    tol = 0.5 * 10 ** -dec + 1e-9
-    return any(abs(abs(n) - v) <= tol for n in nums)
+    return any(rounded(abs(n), dec) == v for n in nums)
 
 
 def untraced(text: str, findings: Iterable[Any], names: Iterable[str] = (),

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..config import Watchlist
+from ..config import EQUITY_ROLES, Watchlist
 from ..findings import Finding
 
-EQUITY_ROLES = ("benchmark", "small_caps", "large_cap_growth", "large_cap_value")
+__all__ = ["EQUITY_ROLES"]
 # Role order when two instruments tie: the broad market first.
 ROLE_ORDER = {r: i for i, r in enumerate(
     ("benchmark", "small_caps", "large_cap_growth", "large_cap_value", "bonds", "credit",
