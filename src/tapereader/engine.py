@@ -87,11 +87,13 @@ def analyze_symbol(bars: pd.DataFrame, symbol: str, asof: str | None = None) -> 
 def _single(d: Series, w: Series) -> list[Finding]:
     from .analysis import (
         channels,
+        freshlines,
         gaps,
         levels,
         moves,
         records,
         reversals,
+        standing,
         targets,
         trendlines,
         zones,
@@ -112,6 +114,9 @@ def _single(d: Series, w: Series) -> list[Finding]:
     memory = levels.levels_of(d, sw_d)  # h11-engine: the memory of levels, gaps
     out += levels.find_levels(d, sw_d, levels=memory)
     out += gaps.find_gaps(d)
+    out += standing.find_standing_breakouts(d, sw_d, levels=memory)
+    out += standing.find_moves_from_pivots(d, sw_d)
+    out += freshlines.find_fresh_lines(d, sw_d)
     out += targets.find_targets(d, zs, sw_d, levels=memory)
     out += trendlines.find_trendlines(d, sw_d)
     if len(w) >= 2:

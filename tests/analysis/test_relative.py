@@ -158,3 +158,43 @@ def test_stocks_ahead_of_bonds_commodities_credit_ytd(real_series):
     for stock in ("SPY", "IWM"):
         for other in ("TLT", "DBC", "HYG"):
             assert r[stock] > r[other], (stock, other, r)
+
+
+def _ratio_peak(n: int, peak_ago: int, old_peak: float | None = None) -> np.ndarray:
+    """A's closes (B flat at 100): rising to a peak ``peak_ago`` sessions before the last
+    bar, easing after; ``old_peak`` puts a higher ratio 300 sessions back."""
+    a = np.linspace(100.0, 130.0, n)
+    top = n - 1 - peak_ago
+    a[top] = 140.0
+    a[top + 1:] = np.linspace(135.0, 131.0, n - top - 1) if peak_ago else a[top + 1:]
+    if old_peak is not None:
+        a[n - 301] = old_peak
+    return a
+
+
+@pytest.mark.parametrize("peak_ago,new_high", [(0, True), (4, True), (5, False), (6, False)])
+def test_ratio_new_high_window_is_the_last_five_sessions(peak_ago, new_high):
+    """Issue 12: the new-high window (RATIO_RECENT = 5 sessions) at its edges."""
+    n = 400
+    pair = {"A": make("A", _ratio_peak(n, peak_ago)), "B": make("B", np.full(n, 100.0))}
+    fs = find_relative(pair, [("A", "B")], windows=(21,))
+    f = fs[0].figures
+    assert f["ratio_new_high"] is new_high
+    assert f["ratio_high_date"] == make("A", np.ones(n)).iso(n - 1 - peak_ago)
+
+
+def test_ratio_high_is_taken_over_the_last_year_only():
+    """A higher ratio 300 sessions back is outside the 252-session lookback: today's ratio
+    high of the year is still a new high."""
+    n = 400
+    a = _ratio_peak(n, 0, old_peak=200.0)
+    f = find_relative({"A": make("A", a), "B": make("B", np.full(n, 100.0))}, [("A", "B")],
+                      windows=(21,))[0].figures
+    assert f["ratio_lookback"] == 252 and f["ratio_new_high"] is True
+    assert f["ratio_high_date"] == make("A", a).iso(n - 1)
+    # ... and inside it, the older high wins
+    a2 = a.copy()
+    a2[n - 200] = 200.0
+    g = find_relative({"A": make("A", a2), "B": make("B", np.full(n, 100.0))}, [("A", "B")],
+                      windows=(21,))[0].figures
+    assert g["ratio_new_high"] is False and g["ratio_high_date"] == make("A", a2).iso(n - 200)

@@ -223,3 +223,19 @@ def test_flat_prices_give_nothing():
     s = _series(np.full(300, 50.0), np.full(300, 50.0), np.full(300, 50.0))
     assert find_zones(s) == []
     assert find_breakouts(s) == []
+
+
+def test_touches_are_visits_of_the_band_not_member_swings():
+    """Issue 12: a zone's touches count the visits that bounced, not its member swings.
+    Two swing highs at 110 (bars 50 and 100) and two more rejections at 110 (bars 106 and
+    112) whose dips were too small to be swings: 2 member swings, 4 touches."""
+    from .synth import make_series, zigzag_path
+
+    s = make_series(zigzag_path([(0, 100.0), (50, 110.0), (80, 100.0), (100, 110.0),
+                                 (103, 109.6), (106, 110.0), (109, 109.6), (112, 110.0),
+                                 (140, 101.0), (150, 104.0)]))
+    zs = [z.figures for z in find_zones(s) if z.figures["role"] == "resistance"]
+    z = next(z for z in zs if z["low"] <= round(float(s.high[50]), 2) <= z["high"])
+    assert z["swing_dates"] == [s.iso(50), s.iso(100)] and z["highs"] == 2
+    assert z["touches"] == 4
+    assert z["last_touch"] in (s.iso(112), s.iso(113))

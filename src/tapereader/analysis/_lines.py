@@ -56,9 +56,10 @@ def scan_lines(lo, hi, cl, tol, p1s, y1s, slopes, p2s, touch_tol, valid_tol, bre
 
     Per line: touch episodes (bars whose low is within ``touch_tol`` ATR of the line,
     close not below it by more than ``valid_tol`` ATR; consecutive bars are one touch),
-    the break (first run of closes more than ``valid_tol`` ATR under the line that
-    either reaches ``break_n`` closes or has a close ``break_tol`` ATR under it:
-    ``brk`` is the run's first bar, ``brk_conf`` the confirming bar), then re-test
+    the break: ``brk`` is the first close more than ``valid_tol`` ATR under the line after
+    its second anchor (from then on the line is no longer intact), ``brk_conf`` the bar
+    that confirms it (the first run of such closes that reaches ``break_n`` closes or has
+    a close ``break_tol`` ATR under it, at or after ``brk``), then re-test
     episodes: once a low has been ``away_tol`` ATR under the line, a later bar whose
     high is back within ``retest_tol`` ATR of it, close not above it, starts one;
     it lasts while bars stay that near, and the next one needs another move away;
@@ -83,7 +84,6 @@ def scan_lines(lo, hi, cl, tol, p1s, y1s, slopes, p2s, touch_tol, valid_tol, bre
         p2 = p2s[j]
         in_touch = False
         run = 0
-        run_start = -1
         in_rt = False
         armed = False
         for i in range(p1, n):
@@ -92,11 +92,10 @@ def scan_lines(lo, hi, cl, tol, p1s, y1s, slopes, p2s, touch_tol, valid_tol, bre
             if brk_conf[j] < 0:
                 below = cl[i] < line - valid_tol * t
                 if i > p2 and below:
-                    if run == 0:
-                        run_start = i
+                    if brk[j] < 0:
+                        brk[j] = i
                     run += 1
                     if run >= break_n or cl[i] < line - break_tol * t:
-                        brk[j] = run_start
                         brk_conf[j] = i
                         if i + keep_bars < horizon:
                             break
@@ -154,13 +153,17 @@ def running_max_back(hi, k):  # pragma: no cover - compiled
 
 @numba.njit(cache=True)
 def score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
-               rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near):  # pragma: no cover
+               rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near,
+               after_break):  # pragma: no cover
     """Scores of the lines as of bar ``k`` (NaN when not drawable or no longer news),
-    their state (0 intact, 1 broken, 2 re-testing) and touches.
+    their state (0 intact, 1 broken, 2 re-testing, 3 retaken, 4 breached: closed beyond,
+    not confirmed) and touches.
 
     Score: touches beyond two (up to 2), span in years (up to 1), how far price went
     from the first anchor in ATRs (up to 2), nearness of the close (up to 2), and 1 for
-    a break within ``recent`` bars or a re-test in progress.
+    a break within ``recent`` bars, a re-test in progress or a recent reclaim. A line that
+    starts at or after the first close beyond a broken line still reported (a new line
+    through the breakdown low) loses ``after_break``: the broken line stays the story.
     """
     nl = len(p1)
     cap = touch.shape[1]
@@ -174,14 +177,17 @@ def score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclai
         if conf2[j] > k or p1[j] < k - max_span:
             continue
         broken = 0 <= brk_conf[j] <= k
-        if broken and (k - brk_conf[j] > keep or (0 <= reclaim[j] <= k)):
+        retaken = broken and 0 <= reclaim[j] <= k
+        if broken and (k - brk_conf[j] > keep or (retaken and k - reclaim[j] >= recent)):
             continue
         line = y1[j] + slope[j] * (k - p1[j])
         dist = abs(cl[k] - line) / tk
         if broken and k - brk_conf[j] >= recent and dist > near:
             continue  # an old break far from price is no longer news
-        st = 0
-        if broken:
+        st = 4 if 0 <= brk[j] <= k else 0
+        if retaken:
+            st = 3
+        elif broken:
             st = 1
             for r in range(min(nrt[j], cap)):
                 if rt_start[j, r] <= k <= rt_end[j, r]:
@@ -193,25 +199,34 @@ def score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclai
                 nt += 1
         fwd = (runmax[p1[j]] - y1[j]) / unit
         span_w = (min(k, last) - p1[j]) / spw
-        news = 1.0 if st == 2 or (broken and k - brk_conf[j] < recent) else 0.0
+        news = 1.0 if st == 2 or st == 3 or (broken and k - brk_conf[j] < recent) else 0.0
         score[j] = (2.0 * min(max(nt - 2, 0), 4) / 4.0 + min(span_w / 52.0, 1.0)
                     + 2.0 * min(fwd / 10.0, 1.0) + 2.0 * np.exp(-dist / 4.0) + news)
         state[j] = st
         nt_out[j] = nt
+    first_brk = -1
+    for j in range(nl):
+        if np.isfinite(score[j]) and 1 <= state[j] <= 3 and (first_brk < 0 or
+                                                              brk[j] < first_brk):
+            first_brk = brk[j]
+    if first_brk >= 0:
+        for j in range(nl):
+            if np.isfinite(score[j]) and (state[j] == 0 or state[j] == 4) and p1[j] >= first_brk:
+                score[j] -= after_break
     return score, state, nt_out
 
 
 @numba.njit(cache=True)
 def rank_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
               rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near, top,
-              same_slope):  # pragma: no cover - compiled
+              same_slope, after_break):  # pragma: no cover - compiled
     """The best ``top`` lines as of bar ``k`` (indices, scores), best first; a line whose
     slope is within ``same_slope`` of a better one's and that shares an anchor with it or
     lies within one ATR of it at ``k`` is the same line and dropped. Ties go to the
     earlier anchors."""
     score, _state, _nt = score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf,
                                     reclaim, rt_start, rt_end, nrt, hi, cl, tol, spw, keep,
-                                    max_span, recent, near)
+                                    max_span, recent, near, after_break)
     nl = len(p1)
     key = np.empty(nl)
     for j in range(nl):
@@ -260,11 +275,14 @@ def rank_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim
 @numba.njit(cache=True)
 def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_scale, min_p1,
                 min_gap, touch_tol, valid_tol, pierce_tol, break_tol, break_n, retest_tol,
-                away_tol, keep_bars, horizon, cap):  # pragma: no cover - compiled
+                away_tol, keep_bars, horizon, cap, min_rise, min_slope,
+                recent):  # pragma: no cover - compiled
     """One direction's candidate lines in one call: anchors of kind ``want_kind``, valid
-    pairs at least ``min_gap`` bars apart, their forward scan, and only the lines still
-    worth reporting (not broken before drawable; break or reclaim not older than the
-    window). Returns ``ok`` False when no line can start."""
+    pairs at least ``min_gap`` bars apart that rise at least ``min_rise`` ATR between
+    them and ``min_slope`` ATR per bar (a flatter line is a level, not a trend line),
+    their forward scan, and only the lines still worth reporting (no close beyond them
+    before drawable; break not older than the window, reclaim not older than ``recent``
+    bars before it). Returns ``ok`` False when no line can start."""
     m = 0
     for q in range(len(sidx)):
         if skind[q] == want_kind:
@@ -287,9 +305,15 @@ def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_sc
     if m < 2 or not anyok:
         return False, aidx, aconf, e1, e1, e1, ef, ef, e2, e1, e1, e1, e1, e2, e2, e1
     a, b = valid_pairs(lo, cl, tol, aidx, first_ok, valid_tol, pierce_tol)
+    good = np.zeros(len(a), dtype=np.bool_)
     np_ = 0
     for q in range(len(a)):
-        if aidx[b[q]] - aidx[a[q]] >= min_gap:
+        i1 = aidx[a[q]]
+        i2 = aidx[b[q]]
+        rise = lo[i2] - lo[i1]
+        if i2 - i1 >= min_gap and rise >= min_rise * tol[i2] and \
+                rise >= min_slope * tol[i2] * (i2 - i1):
+            good[q] = True
             np_ += 1
     p1 = np.empty(np_, dtype=np.int64)
     p2 = np.empty(np_, dtype=np.int64)
@@ -298,7 +322,7 @@ def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_sc
     slope = np.empty(np_)
     np_ = 0
     for q in range(len(a)):
-        if aidx[b[q]] - aidx[a[q]] >= min_gap:
+        if good[q]:
             i1 = aidx[a[q]]
             i2 = aidx[b[q]]
             p1[np_] = i1
@@ -313,8 +337,9 @@ def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_sc
     keep = np.empty(np_, dtype=np.int64)
     nk = 0
     for j in range(np_):
-        ok = brk_conf[j] < 0 or (brk_conf[j] > conf2[j] and brk_conf[j] + keep_bars >= horizon)
-        ok = ok and (reclaim[j] < 0 or reclaim[j] >= horizon)
+        ok = (brk[j] < 0 or brk[j] > conf2[j]) and (brk_conf[j] < 0 or
+                                                    brk_conf[j] + keep_bars >= horizon)
+        ok = ok and (reclaim[j] < 0 or reclaim[j] + recent >= horizon)
         if ok:
             keep[nk] = j
             nk += 1
@@ -327,7 +352,7 @@ def space_lines(lo, hi, cl, tol, sidx, skind, sconf, sscale, want_kind, major_sc
 @numba.njit(cache=True)
 def rank_many(ks, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclaim, rt_start,
               rt_end, nrt, hi, cl, tol, spw, keep, max_span, recent, near, top,
-              same_slope):  # pragma: no cover - compiled
+              same_slope, after_break):  # pragma: no cover - compiled
     """``rank_asof`` for each bar of ``ks`` in one call: (chosen, scores, counts), row ``q``
     holding the first ``counts[q]`` picks as of ``ks[q]``."""
     nk = len(ks)
@@ -337,7 +362,7 @@ def rank_many(ks, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclai
     for q in range(nk):
         js, sc = rank_asof(ks[q], p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf,
                            reclaim, rt_start, rt_end, nrt, hi, cl, tol, spw, keep, max_span,
-                           recent, near, top, same_slope)
+                           recent, near, top, same_slope, after_break)
         counts[q] = len(js)
         for c in range(len(js)):
             chosen[q, c] = js[c]

@@ -17,47 +17,69 @@ Everything is decided by bars up to the last one.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import pct, r2
+from .lib import r2
 from .series import Series
+
+
+@numba.njit(cache=True)
+def _open_kernel(high, low, min_frac):  # pragma: no cover - compiled
+    """Gaps still (at least partly) open at the last bar, oldest first: bar, up (1/0), the
+    gap's low/high, the open part's low/high, partly filled (1/0), filled fraction."""
+    n = len(high)
+    later_lo = np.empty(n)
+    later_hi = np.empty(n)
+    mn, mx = np.inf, -np.inf
+    for i in range(n - 1, -1, -1):
+        later_lo[i] = mn
+        later_hi[i] = mx
+        if low[i] < mn:
+            mn = low[i]
+        if high[i] > mx:
+            mx = high[i]
+    bar = np.empty(n, np.int64)
+    up = np.empty(n, np.bool_)
+    vals = np.empty((n, 5))
+    m = 0
+    for i in range(1, n):
+        if low[i] > high[i - 1] * (1.0 + min_frac):
+            g0, g1, lm = high[i - 1], low[i], later_lo[i]
+            if lm > g0:
+                top = min(g1, lm)
+                bar[m], up[m] = i, True
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, g0, top
+                vals[m, 4] = (g1 - top) / (g1 - g0)
+                m += 1
+        elif high[i] < low[i - 1] * (1.0 - min_frac):
+            g0, g1, hm = high[i], low[i - 1], later_hi[i]
+            if hm < g1:
+                bot = max(g0, hm)
+                bar[m], up[m] = i, False
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, bot, g1
+                vals[m, 4] = (bot - g0) / (g1 - g0)
+                m += 1
+    return bar[:m], up[:m], vals[:m]
+
+
+def _open(s: Series, min_pct: float) -> list[dict]:
+    """Every gap still (at least partly) open at the last bar, oldest first (see
+    ``open_gaps``)."""
+    bar, up, vals = _open_kernel(s.high, s.low, min_pct / 100.0)
+    return [{"bar": b, "direction": "up" if u else "down", "gap_low": v[0], "gap_high": v[1],
+             "low": v[2], "high": v[3], "partly_filled": v[4] > 0.0, "filled_pct": v[4] * 100.0}
+            for b, u, v in zip(bar.tolist(), up.tolist(), vals.tolist(), strict=True)]
 
 
 def open_gaps(s: Series, min_pct: float = 0.2) -> list[dict]:
     """Every gap of ``s`` still (at least partly) open at its last bar, oldest first:
     ``{bar, direction, gap_low, gap_high, low, high, partly_filled, filled_pct}`` where
     ``low``/``high`` bound what is left open."""
-    n = len(s)
-    if n < 2:
+    if len(s) < 2:
         return []
-    hi, lo = s.high, s.low
-    up = np.flatnonzero(lo[1:] > hi[:-1] * (1 + min_pct / 100)) + 1
-    dn = np.flatnonzero(hi[1:] < lo[:-1] * (1 - min_pct / 100)) + 1
-    # lowest low / highest high after each bar (to the last bar)
-    later_lo = np.r_[np.minimum.accumulate(lo[::-1])[::-1][1:], np.inf]
-    later_hi = np.r_[np.maximum.accumulate(hi[::-1])[::-1][1:], -np.inf]
-    out: list[dict] = []
-    for i in up.tolist():
-        g0, g1 = float(hi[i - 1]), float(lo[i])
-        m = float(later_lo[i])
-        if m <= g0:
-            continue
-        top = min(g1, m)
-        out.append({"bar": i, "direction": "up", "gap_low": g0, "gap_high": g1, "low": g0,
-                    "high": top, "partly_filled": m < g1,
-                    "filled_pct": (g1 - top) / (g1 - g0) * 100.0})
-    for i in dn.tolist():
-        g0, g1 = float(hi[i]), float(lo[i - 1])
-        m = float(later_hi[i])
-        if m >= g1:
-            continue
-        bot = max(g0, m)
-        out.append({"bar": i, "direction": "down", "gap_low": g0, "gap_high": g1, "low": bot,
-                    "high": g1, "partly_filled": m > g0,
-                    "filled_pct": (bot - g0) / (g1 - g0) * 100.0})
-    out.sort(key=lambda g: g["bar"])
-    return out
+    return _open(s, min_pct)
 
 
 def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0,
@@ -72,17 +94,19 @@ def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0
     if n < 2:
         return []
     close = float(s.close[-1])
-    gaps = [g for g in open_gaps(s, min_pct) if g["bar"] < n - 1]
+    gaps = [g for g in _open(s, min_pct) if g["bar"] < n - 1]
     out: list[Finding] = []
     for role in ("support", "resistance"):
         below = role == "support"
-        side = [g for g in gaps if (g["high"] < close if below else g["low"] > close)]
-        for g in side:
-            g["dist"] = pct(close, g["high"] if below else g["low"])
-        side = [g for g in side if abs(g["dist"]) <= max_distance_pct]
+        side = []
+        for g in gaps:
+            edge = g["high"] if below else g["low"]
+            if (edge < close) if below else (edge > close):
+                g["dist"] = (close / edge - 1.0) * 100.0
+                if abs(g["dist"]) <= max_distance_pct:
+                    side.append(g)
         side.sort(key=lambda g: (abs(g["dist"]), -g["bar"]))
-        for g in side[:per_side]:
-            out.append(_finding(s, role, g))
+        out += [_finding(s, role, g) for g in side[:per_side]]
     return out
 
 

@@ -37,6 +37,7 @@ from .series import Series
 from .swings import Swings
 
 _BARS_PER_YEAR = {"daily": 252.0, "weekly": 52.0}
+_TOUCH_CAP = 64  # touch dates kept per level (the count is exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,49 @@ def _after_moves(high, low, idx, kind):  # pragma: no cover - compiled
                     mx = high[b]
             out[j] = mx / lv - 1.0 if mx > -np.inf else 0.0
     return out
+
+
+@numba.njit(cache=True)
+def _groups(price, idx, order, merge):  # pragma: no cover - compiled
+    """Merge levels: in ``order`` (most significant first) each level not yet taken heads
+    a group of the untaken levels within ``merge`` (a fraction) of it. Returns the heads
+    (positions) and each group's first bar."""
+    m = len(price)
+    taken = np.zeros(m, np.bool_)
+    heads = np.empty(m, np.int64)
+    starts = np.empty(m, np.int64)
+    g = 0
+    for a in order:
+        if taken[a]:
+            continue
+        st = idx[a]
+        for q in range(m):
+            if not taken[q] and abs(price[q] / price[a] - 1.0) <= merge:
+                taken[q] = True
+                if idx[q] < st:
+                    st = idx[q]
+        heads[g] = a
+        starts[g] = st
+        g += 1
+    return heads[:g], starts[:g]
+
+
+@numba.njit(cache=True)
+def _touches(levels, starts, sidx, sprice, ok, merge, cap):  # pragma: no cover - compiled
+    """Per level: the swings (``ok`` ones) from its group's first bar within ``merge`` of
+    it: their count and their first ``cap`` bars (``sidx`` sorted)."""
+    g = len(levels)
+    count = np.zeros(g, np.int64)
+    bars = np.full((g, cap), -1, np.int64)
+    for j in range(g):
+        c = 0
+        for q in range(len(sidx)):
+            if ok[q] and sidx[q] >= starts[j] and abs(sprice[q] / levels[j] - 1.0) <= merge:
+                if c < cap:
+                    bars[j, c] = sidx[q]
+                c += 1
+        count[j] = c
+    return count, bars
 
 
 @numba.njit(cache=True)
@@ -165,33 +209,23 @@ def levels_of(s: Series, swings: Swings, *, min_swing_pct: float = 8.0,
     last = n - 1
     per_year = _BARS_PER_YEAR.get(s.timeframe, 252.0)
     # merge: the biggest swing names the level, others within the band join it
-    order = np.lexsort((midx, -mmag))
-    taken = np.zeros(len(midx), dtype=bool)
-    groups: list[list[int]] = []
-    for a in order.tolist():
-        if taken[a]:
-            continue
-        near = np.flatnonzero(~taken & (np.abs(mprice / mprice[a] - 1.0) <= merge))
-        taken[near] = True
-        groups.append([a, *[int(q) for q in near if q != a]])
-    heads = np.array([g[0] for g in groups], dtype=np.int64)
-    starts = np.array([int(midx[g].min()) for g in groups], dtype=np.int64)
-    flips, first, side = _all_crossings(np.ascontiguousarray(s.close), mprice[heads].copy(),
+    order = np.lexsort((midx, -mmag)).astype(np.int64)
+    heads, starts = _groups(mprice, midx, order, merge)
+    hprice = mprice[heads].copy()
+    flips, first, side = _all_crossings(np.ascontiguousarray(s.close), hprice,
                                         midx[heads].astype(np.int64),
                                         mkind[heads].astype(np.int64), band, break_closes)
-    mid = np.sort(np.unique(sw.scale))
+    mid = np.unique(sw.scale)
     touch_ok = sw.scale >= mid[min(1, len(mid) - 1)]
+    counts, tbars = _touches(hprice, starts, sw.idx, sw.price, touch_ok, merge, _TOUCH_CAP)
     out: list[Level] = []
-    for gi, g in enumerate(groups):
+    for gi, a in enumerate(heads.tolist()):
         if flips[gi] > max_breaks:
             continue
-        a = g[0]
-        p = float(mprice[a])
-        start = int(starts[gi])
-        t = np.flatnonzero(touch_ok & (sw.idx >= start) & (np.abs(sw.price / p - 1.0) <= merge))
-        tidx = tuple(sorted({int(i) for i in sw.idx[t]}))
-        touches = max(len(tidx), 1)
-        age = (last - start) / per_year
+        p = float(hprice[gi])
+        tidx = tuple(tbars[gi, :min(int(counts[gi]), _TOUCH_CAP)].tolist())
+        touches = max(int(counts[gi]), 1)
+        age = (last - int(starts[gi])) / per_year
         rnd = is_round(p)
         sig = (0.45 * min(float(mmag[a]), 50.0) / 50.0 + 0.25 * min(touches - 1, 4) / 4.0
                + 0.2 * min(age, 5.0) / 5.0 + 0.1 * rnd)
@@ -249,7 +283,8 @@ def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
         figures = {
             "role": role, "level": r2(lv.price), "level_date": s.iso(lv.idx), "name": name,
             "swing": "high" if lv.kind > 0 else "low", "swing_pct": r2(lv.swing_pct),
-            "touches": lv.touches, "touch_dates": [s.iso(i) for i in lv.touch_idx],
+            "touches": lv.touches,
+            "touch_dates": np.datetime_as_string(s.dates[list(lv.touch_idx)]).tolist(),
             "age_years": age, "breaks": lv.breaks,
             "broken_date": s.iso(lv.first_break) if lv.first_break >= 0 else None,
             "round_number": lv.round_number, "significance": lv.significance,

@@ -6,14 +6,25 @@ How a chartist draws them, as rules:
   swing of the same kind, rising for up lines (supports) and falling for down lines;
   log price by default;
 - it is valid only if no close lies beyond it between its anchors (``valid_atr`` ATR of
-  slack), and it is drawable from the bar that confirms its second anchor;
+  slack), it rises (falls) at least ``min_rise_atr`` ATR between its anchors and
+  ``min_slope_atr_year`` ATR a year (a flatter line through two lows is a support level,
+  which zones and levels report), and it is drawable from the bar that confirms its second
+  anchor; a line with a close beyond it before that is not drawn;
 - extended bar by bar: touches are bars whose low (up) / high (down) comes within
   ``touch_atr`` ATR of the line without closing beyond it (consecutive bars are one touch);
-- broken by a run of closes beyond it that has ``break_closes`` closes or one close
-  ``break_atr`` ATR beyond it (the run's first bar is the break, the confirming bar is
-  when it was known); after the break, a bar whose high (up line) comes back within
+- *intact* means no close beyond it (``valid_atr`` ATR of slack) since its first anchor:
+  the break date is the first close beyond it; the break is *confirmed* by a run of
+  closes beyond it that has ``break_closes`` closes or one close ``break_atr`` ATR beyond
+  it (``confirm_date``, when the break was known); between the two the line is
+  *breached*; after the confirmed break, a bar whose high (up line) comes back within
   ``retest_atr`` ATR of the line without closing above it is re-testing it; a close
-  ``break_atr`` ATR back above reclaims the line and ends its story;
+  ``break_atr`` ATR back above *retakes* the line, which is reported as retaken for
+  ``RECENT`` bars and then ends its story;
+- a broken line stays on the chart (broken, re-testing, retaken) while it is news; a new
+  line that starts at or after its break (through the breakdown low) is ranked
+  ``after_break_penalty`` lower, a separate finding naming the broken line;
+- each reported line is also read on the other scale (log/linear); when its state differs
+  there, figures ``other_scale`` and ``scale_differs`` say so and the summary names both;
 - scored as of the last bar by touches, span, how major the first anchor is (how far price
   went from it), nearness of price and a recent break or re-test; lines sharing an anchor
   with near-equal slopes are one line; the best ``top`` per direction are reported.
@@ -57,6 +68,9 @@ class LineParams:
     same_slope: float = 0.25      # lines this close in slope that share an anchor (or lie
                                   # within an ATR of each other) are one line
     same_line_atr: float = 0.5    # events on one bar whose lines are this close: one event
+    min_rise_atr: float = 1.0     # a line rises at least this many ATRs between its anchors
+    min_slope_atr_year: float = 2.0  # ... and this many ATRs a year, or it is a level
+    after_break_penalty: float = 3.0  # score lost by a line starting after a reported break
 
     def span_bars(self, timeframe: str) -> int:
         weeks = self.max_span_weeks
@@ -120,7 +134,7 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
         bars.update(rt_start[rt_start >= n - recent].tolist())
         ks = [n - 1, *sorted(bars)]
         ranked = _select_many(sp, ks, spw, p, recent)
-        out += [_state_finding(s, sp, j, sc, scale, spw) for j, sc in ranked[0]]
+        out += _states(s, sp, ranked[0], scale, spw, atr)
         known_l = known.tolist()
         brk_l = brk.tolist()
         bc_l = brk_conf.tolist()
@@ -137,6 +151,25 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
                     out.append(_break_event(s, sp, j, k, sc, scale))
                 else:
                     out.append(_retest_event(s, sp, j, k, sc, scale))
+    return out
+
+
+def _states(s: Series, sp: _Space, chosen: list[tuple[int, float]], scale: str, spw: float,
+            atr: np.ndarray) -> list[Finding]:
+    """State findings of the chosen lines; a line starting at or after the first close
+    beyond a chosen broken line names it (``after_break_of``)."""
+    k = len(s) - 1
+    states = {j: _status(sp, j, k) for j, _ in chosen}
+    broken = [j for j, _ in chosen if states[j] not in ("intact", "breached")]
+    out = []
+    others = _other_scales(s, sp, [j for j, _ in chosen], scale, atr) if chosen else []
+    for (j, sc), other in zip(chosen, others, strict=True):
+        after = None
+        if states[j] in ("intact", "breached"):
+            prior = [b for b in broken if int(sp.p1[j]) >= int(sp.scan[2][b])]
+            if prior:
+                after = _name(s, sp, min(prior, key=lambda b: int(sp.scan[2][b])))
+        out.append(_state_finding(s, sp, j, sc, scale, spw, other, after, states[j]))
     return out
 
 
@@ -165,7 +198,9 @@ def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str
                            -1 if up else 1, major_scale, min_p1,
                            p.min_gap_weeks * lib.sessions_per_week(s.timeframe), p.touch_atr,
                            p.valid_atr, p.pierce_atr, p.break_atr, p.break_closes,
-                           p.retest_atr, p.away_atr, keep, horizon, _CAP)
+                           p.retest_atr, p.away_atr, keep, horizon, _CAP, p.min_rise_atr,
+                           p.min_slope_atr_year / (52.0 * lib.sessions_per_week(s.timeframe)),
+                           lib.RECENT[s.timeframe])
     if not r[0]:
         return None
     aidx, aconf, p1, p2, conf2, y1, slope = r[1:8]
@@ -175,10 +210,20 @@ def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str
 
 def _status(sp: _Space, j: int, k: int) -> str:
     """State of line ``j`` at bar ``k``."""
-    _touch, _nt, _brk, brk_conf, _reclaim, rt_start, rt_end, nrt = sp.scan
-    bc = int(brk_conf[j])
-    if bc < 0 or bc > k:
+    return _status_of(sp.scan, j, k)
+
+
+def _status_of(scan: tuple, j: int, k: int) -> str:
+    """State at bar ``k`` of line ``j`` of a ``scan_lines`` result: intact, breached (a
+    close beyond it, not confirmed), broken, retesting or retaken."""
+    _touch, _nt, brk, brk_conf, reclaim, rt_start, rt_end, nrt = scan
+    b, bc = int(brk[j]), int(brk_conf[j])
+    if b < 0 or b > k:
         return "intact"
+    if bc < 0 or bc > k:
+        return "breached"
+    if 0 <= int(reclaim[j]) <= k:
+        return "retaken"
     r = min(int(nrt[j]), _CAP)
     if any(a <= k <= b for a, b in zip(rt_start[j, :r].tolist(), rt_end[j, :r].tolist(),
                                        strict=True)):
@@ -194,7 +239,7 @@ def _select_many(sp: _Space, ks: list[int], spw: float, p: LineParams,
         np.asarray(ks, dtype=np.int64), sp.p1, sp.p2, sp.conf2, sp.y1, sp.slope, touch, ntouch,
         brk, brk_conf, reclaim, rt_start, rt_end, nrt, sp.hi, sp.cl, sp.tol, float(spw),
         round(p.keep_weeks * spw), p.span_bars(sp.timeframe), recent,
-        p.near_atr * float(np.sqrt(spw)), p.top, p.same_slope)
+        p.near_atr * float(np.sqrt(spw)), p.top, p.same_slope, p.after_break_penalty)
     return [list(zip(j[:c], sc[:c], strict=True))
             for j, sc, c in zip(js.tolist(), scores.tolist(), counts.tolist(), strict=True)]
 
@@ -250,11 +295,12 @@ def _when(s: Series, i: int) -> str:
 
 
 def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
-                   spw: float) -> Finding:
+                   spw: float, other: dict | None = None,
+                   after_break_of: str | None = None, state: str | None = None) -> Finding:
     k = len(s) - 1
-    state = _status(sp, j, k)
-    touch, _nt, brk, _bc, _rc, rt_start, _re, nrt = sp.scan
-    broken = state != "intact"
+    state = _status(sp, j, k) if state is None else state
+    touch, _nt, brk, bconf, _rc, rt_start, _re, nrt = sp.scan
+    broken = state not in ("intact", "breached")
     last = int(brk[j]) - 1 if broken else k
     touches = [i for i in touch[j].tolist() if 0 <= i <= last]
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
@@ -263,26 +309,34 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     dist = lib.pct(close, value)
     runmax = _max_from(sp.hi, int(sp.p1[j]), k) - sp.y1[j]
     fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(sp.y1[j]) * 100
+    b, bc = int(brk[j]), int(bconf[j])
     figures = {
         "direction": sp.direction, "scale": scale,
         "anchors": _isos(s, anchors),
         "touches": len(touches),
         "slope_pct_per_week": _slope_pct_week(sp, j, scale, spw, k),
         "value_at_asof": lib.r2(value), "state": state,
-        "break_date": s.iso(int(brk[j])) if broken else None,
+        "break_date": s.iso(b) if state != "intact" else None,
+        "confirm_date": s.iso(bc) if broken else None,
         "score": lib.r2(score),
         "anchor_prices": [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors],
         "touch_dates": _isos(s, touches),
         "first_anchor_move_pct": lib.r2(fwd),
         "distance_pct": lib.r2(dist),
         "drawable_from": s.iso(int(sp.conf2[j])),
+        "after_break_of": after_break_of,
     }
+    if other is not None:
+        figures["other_scale"] = other
+        figures["scale_differs"] = other["state"] != state
     name = _name(s, sp, j)
     if broken:
-        figures["line_value_at_break"] = lib.r2(_line_at(sp, j, int(brk[j]), scale))
+        figures["line_value_at_break"] = lib.r2(_line_at(sp, j, b, scale))
         rs = rt_start[j, :min(nrt[j], _CAP)]
         starts = rs[(rs >= 0) & (rs <= k)].tolist()
         figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
+        rc = int(sp.scan[4][j])
+        figures["retaken_date"] = s.iso(rc) if 0 <= rc <= k else None
     side = "above" if dist >= 0 else "below"
     right_side = (dist >= 0) == (sp.direction == "up")
     if state == "intact" and right_side:
@@ -290,19 +344,76 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
                    f"{lib.r2(close)} is {abs(lib.r2(dist))}% {side} it ({len(touches)} touches).")
     elif state == "intact":
         summary = (f"{s.symbol} is testing the {name}: the close {lib.r2(close)} is "
-                   f"{abs(lib.r2(dist))}% {side} the line at {lib.r2(value)}, not yet a "
-                   f"confirmed break.")
+                   f"{abs(lib.r2(dist))}% {side} the line at {lib.r2(value)}, within its "
+                   f"tolerance.")
+    elif state == "breached":
+        summary = (f"{s.symbol} closed {'below' if sp.direction == 'up' else 'above'} the "
+                   f"{name} on {s.iso(b)}, not yet a confirmed break: the line is at "
+                   f"{lib.r2(value)}, the close {lib.r2(close)} is {abs(lib.r2(dist))}% {side} "
+                   f"it.")
     elif state == "retesting":
         under = "from below" if sp.direction == "up" else "from above"
-        summary = (f"{s.symbol} broke the {name} ({_when(s, int(brk[j]))}) and is re-testing it "
+        summary = (f"{s.symbol} broke the {name} ({_when(s, b)}) and is re-testing it "
                    f"{under}: line {lib.r2(value)}, close {lib.r2(close)} "
                    f"({lib.r2(dist):+.2f}%).")
+    elif state == "retaken":
+        summary = (f"{s.symbol} broke the {name} ({_when(s, b)}) and retook it "
+                   f"({_when(s, int(sp.scan[4][j]))}): the line is at {lib.r2(value)}, the "
+                   f"close {lib.r2(close)} is {abs(lib.r2(dist))}% {side} it.")
     else:
-        summary = (f"{s.symbol} broke the {name} ({_when(s, int(brk[j]))}); the line is at "
+        summary = (f"{s.symbol} broke the {name} ({_when(s, b)}); the line is at "
                    f"{lib.r2(value)}, the close {lib.r2(close)} is {abs(lib.r2(dist))}% "
                    f"{side} it.")
+    if after_break_of is not None:
+        summary = summary[:-1] + f" (a new line, drawn after the break of the {after_break_of})."
+    if other is not None and other["state"] != state:
+        summary += (f" That is on a {scale} scale; on a {other['scale']} scale the same line is "
+                    f"{other['state']} (at {other['value_at_asof']}).")
     return Finding(kind="trendline", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(k),
                    known_at=s.iso(k), figures=figures, summary=summary, score=score)
+
+
+def _other_scales(s: Series, sp: _Space, js: list[int], scale: str,
+                  atr: np.ndarray) -> list[dict]:
+    """The lines ``js`` (by their two defining anchors) read on the other scale, in one
+    kernel call: state, break and value there (``state`` ``"invalid"`` when a close lies
+    beyond the line between its anchors on that scale)."""
+    p = sp.params
+    other = "linear" if scale == "log" else "log"
+    up = sp.direction == "up"
+    if other == "log":
+        lo, hi, cl = np.log(s.low), np.log(s.high), np.log(s.close)
+        tol = atr / s.close
+    else:
+        lo, hi, cl = s.low, s.high, s.close
+        tol = atr
+    if not up:
+        lo, hi, cl = -hi, -lo, -cl
+    p1 = sp.p1[js]
+    p2 = sp.p2[js]
+    y1 = lo[p1]
+    slope = (lo[p2] - y1) / (p2 - p1)
+    scan = _lines.scan_lines(lo, hi, cl, tol, p1, y1, slope, p2, p.touch_atr, p.valid_atr,
+                             p.break_atr, p.break_closes, p.retest_atr, p.away_atr,
+                             round(p.keep_weeks * lib.sessions_per_week(s.timeframe)), 0, _CAP)
+    k = len(s) - 1
+    out = []
+    for q in range(len(js)):
+        a, b = int(p1[q]), int(p2[q])
+        y = float(y1[q] + slope[q] * (k - a))
+        v = y if up else -y
+        value = lib.r2(float(np.exp(v)) if other == "log" else float(v))
+        seg = np.arange(a + 1, b)
+        if (cl[seg] < y1[q] + slope[q] * (seg - a) - p.valid_atr * tol[seg]).any():
+            out.append({"scale": other, "state": "invalid", "break_date": None,
+                        "value_at_asof": value})
+            continue
+        state = _status_of(scan, q, k)
+        brk = int(scan[2][q])
+        out.append({"scale": other, "state": state,
+                    "break_date": s.iso(brk) if state != "intact" else None,
+                    "value_at_asof": value})
+    return out
 
 
 def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str) -> Finding:
@@ -315,6 +426,7 @@ def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str
         "line_value": lib.r2(value), "close": lib.r2(close),
         "distance_pct": lib.r2(lib.pct(close, value)),
         "confirm_close": lib.r2(float(s.close[k])),
+        "confirm_date": s.iso(int(sp.scan[3][j])),
     }
     summary = (f"{s.symbol} broke the {_name(s, sp, j)} ({_when(s, b)}): close "
                f"{lib.r2(close)} against the line at {lib.r2(value)}.")

@@ -367,7 +367,7 @@ def _breakout_finding(s: Series, sw: Swings, j: int, b: int, k: int, level: floa
     }
     verb = "closed above" if up else "closed below"
     summary = (f"{s.symbol} {verb} its {name} (closing level {figures['level']}) on {s.iso(b)} "
-               f"at {figures['close']}, {abs(figures['pct_beyond'])}% "
+               f"at {figures['close']}, {abs(r2(pct(close, level)))}% "
                f"{'above' if up else 'below'} it.")
     return Finding(kind="breakout" if up else "breakdown", symbol=s.symbol,
                    timeframe=s.timeframe, date=s.iso(b), known_at=s.iso(b), figures=figures,

@@ -135,6 +135,21 @@ LOGGING = {
 TAPEREADER_PAGE_CACHE_SECONDS = 300  # rendered public pages, dropped whenever a post changes
 
 # --- comments (h14-comments) ---------------------------------------------------------
+import os as _os  # noqa: E402
+
+MIDDLEWARE += ["tapereader.web.comments.middleware.FormTimestampMiddleware"]
+_open_days = _os.environ.get("TAPEREADER_COMMENTS_OPEN_DAYS", "30").strip()
+TAPEREADER_COMMENTS_OPEN_DAYS = int(_open_days) if _open_days else None  # empty: never close
+TAPEREADER_COMMENTS_MIN_SECONDS = float(_os.environ.get("TAPEREADER_COMMENTS_MIN_SECONDS", "3"))
+if _os.environ.get("TAPEREADER_COMMENTS_HOLD_WORDS"):  # else comments.conf's list
+    TAPEREADER_COMMENTS_HOLD_WORDS = [w.strip() for w in
+                                      _os.environ["TAPEREADER_COMMENTS_HOLD_WORDS"].split(",")
+                                      if w.strip()]
+TAPEREADER_COMMENTS_IP_LIMIT = int(_os.environ.get("TAPEREADER_COMMENTS_IP_LIMIT", "5"))
+TAPEREADER_COMMENTS_EMAIL_LIMIT = int(_os.environ.get("TAPEREADER_COMMENTS_EMAIL_LIMIT", "5"))
+TAPEREADER_COMMENTS_IP_KEEP_DAYS = 30
+TAPEREADER_COMMENTS_TRUST_X_FORWARDED_FOR = _os.environ.get(
+    "TAPEREADER_COMMENTS_TRUST_X_FORWARDED_FOR", "") in ("1", "true", "yes")
 
 # --- subscribers (h15-subs) ----------------------------------------------------------
 # Mail: TAPEREADER_EMAIL_URL = smtp://user:pass@host:port?tls=1 | smtps://... |
@@ -167,3 +182,17 @@ TAPEREADER_SUBSCRIBE_RATE = (10, 600)    # subscribe posts per IP per window (s)
 DEFAULT_FROM_EMAIL = TAPEREADER_MAIL_FROM
 
 # --- delivery (h16-delivery) ---------------------------------------------------------
+# Outbox (docs/delivery.md): a claimed row's lease, the SMS account rate (texts/s shared by
+# every worker) and per-number limit, charts in mail by Content-ID or absolute URL, DKIM
+# when a PEM key file is named, the universe folder whose scan ends the daily mail.
+TAPEREADER_DELIVERY_LEASE = float(_os.environ.get("TAPEREADER_DELIVERY_LEASE", "120"))
+TAPEREADER_SMS_RATE = float(_os.environ.get("TAPEREADER_SMS_RATE", "1"))
+TAPEREADER_SMS_BURST = float(_os.environ.get("TAPEREADER_SMS_BURST", "5"))
+TAPEREADER_SMS_PER_NUMBER_PER_DAY = int(_os.environ.get("TAPEREADER_SMS_PER_NUMBER_PER_DAY",
+                                                        "3"))
+TAPEREADER_SMS_PROGRAM = _os.environ.get("TAPEREADER_SMS_PROGRAM", "tapereader")
+TAPEREADER_MAIL_CHARTS = _os.environ.get("TAPEREADER_MAIL_CHARTS", "cid")  # cid | url
+TAPEREADER_DKIM_KEY = _os.environ.get("TAPEREADER_DKIM_KEY", "")
+TAPEREADER_DKIM_SELECTOR = _os.environ.get("TAPEREADER_DKIM_SELECTOR", "tapereader")
+TAPEREADER_DKIM_DOMAIN = _os.environ.get("TAPEREADER_DKIM_DOMAIN", "")
+TAPEREADER_UNIVERSE = _os.environ.get("TAPEREADER_UNIVERSE", "")

@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .delivery.urls import short_urlpatterns
 from .posts.urls import root_urlpatterns
 
 urlpatterns = [
     *root_urlpatterns,
+    *short_urlpatterns,  # /s/<code>/: the texts' short links (delivery)
     path("admin/", admin.site.urls),
     path("comments/", include("tapereader.web.comments.urls")),
     path("subscribe/", include("tapereader.web.subscribers.urls")),

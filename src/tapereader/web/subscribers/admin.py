@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from . import export
 from .consent import status
-from .models import Channel, ConsentEvent, Disclosure, Subscriber
+from .models import Channel, ConsentEvent, Disclosure, Source, Subscriber
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -42,7 +42,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     search_fields = ("email", "phone")
     readonly_fields = ("created_at", "confirm_mail_sent_at", "confirm_sms_sent_at")
     inlines = (EventInline,)
-    actions = ("export_json", "export_csv")
+    actions = ("export_json", "export_csv", "revoke_all")
 
     @admin.display(description="email")
     def email_status(self, obj: Subscriber) -> str:
@@ -67,6 +67,18 @@ class SubscriberAdmin(admin.ModelAdmin):
         resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="consent.csv"'
         return resp
+
+
+    @admin.action(description="Revoke email and SMS consent (recorded as the admin's)")
+    def revoke_all(self, request: HttpRequest, queryset: Any) -> None:
+        from .signup import Context, unsubscribe
+
+        ctx = Context(ip=request.META.get("REMOTE_ADDR"),
+                      user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
+                      page_url=request.build_absolute_uri())
+        done = sum(unsubscribe(s, ch, ctx, source=Source.ADMIN)
+                   for s in queryset for ch in (Channel.EMAIL, Channel.SMS))
+        self.message_user(request, f"{done} consent(s) revoked.")
 
 
 @admin.register(ConsentEvent)

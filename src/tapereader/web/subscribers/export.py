@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -46,12 +47,20 @@ def as_json(sub: Subscriber) -> str:
                        "events": rows(sub), "disclosures": disclosures}, indent=2)
 
 
+def _cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") \
+            and not re.fullmatch(r"\+\d{6,15}", value):  # E.164 numbers stay as they are
+        return "'" + value
+    return value
+
+
 def as_csv(sub: Subscriber) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
     w.writeheader()
     for r in rows(sub):
-        w.writerow(r)
+        w.writerow({k: _cell(v) for k, v in r.items()})
     return buf.getvalue()
 
 

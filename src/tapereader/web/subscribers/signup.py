@@ -67,19 +67,20 @@ def _get_or_create(email: str, topics: list[str]) -> Subscriber:
 
 
 def subscribe(email: str, phone: str, topics: list[str], email_disclosure: Disclosure,
-              sms_disclosure: Disclosure | None, ctx: Context) -> Subscriber:
+              sms_disclosure: Disclosure | None, ctx: Context,
+              source: str = Source.FORM) -> Subscriber:
     """Record a subscription request and send the confirmations that are due."""
     topics = clean_topics(topics) or [ALL_TOPICS[0]]
     with transaction.atomic():
         sub = _get_or_create(email, topics)
-        record(sub, Channel.EMAIL, Event.REQUESTED, source=Source.FORM,
+        record(sub, Channel.EMAIL, Event.REQUESTED, source=source,
                disclosure=email_disclosure, **ctx.as_kwargs())
         want_sms = bool(phone and sms_disclosure)
         if want_sms and not (str(sub.phone) == phone
                              and status(sub, Channel.SMS) == Status.ACTIVE):
             sub.pending_phone = phone
             sub.save(update_fields=["pending_phone"])
-            record(sub, Channel.SMS, Event.REQUESTED, source=Source.FORM, address=phone,
+            record(sub, Channel.SMS, Event.REQUESTED, source=source, address=phone,
                    disclosure=sms_disclosure, **ctx.as_kwargs())
         else:
             want_sms = False
