@@ -100,31 +100,41 @@ def check_since(text: str, closes: Closes, asof: str, names: dict[str, str]
     return n, bad
 
 
-def check_day_rank(text: str, closes: Closes, asof: str, bench: str) -> tuple[int, list[str]]:
-    """"the worst day / largest gain since MONTH": the benchmark's move today is the
-    largest in its direction since that month, and that month had one as large."""
+def check_day_rank(text: str, closes: Closes, asof: str, bench: str,
+                   names: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """"the worst day / largest gain since MONTH": the named index's move today (the
+    benchmark's when the sentence names none) is the largest in its direction since that
+    month, and that month had one as large."""
     n, bad = 0, []
     pat = re.compile(rf"(worst day|steepest one-day drop|largest gain|biggest one-day gain|"
-                     rf"best day) since ({MONTH}|the data begins)")
-    c = closes(bench)[:asof]
-    r = c.pct_change().dropna() * 100
-    today, prior = r.iloc[-1], r.iloc[:-1]
-    for m in pat.finditer(text):
-        n += 1
-        down = m.group(1) in ("worst day", "steepest one-day drop")
-        if down != (today < 0):
-            bad.append(f"'{m.group(0)}' on a {'down' if today < 0 else 'up'} day")
-            continue
-        as_big = prior[prior <= today] if down else prior[prior >= today]
-        if m.group(2) == "the data begins":
-            if len(as_big):
-                bad.append(f"'{m.group(0)}' but {as_big.index[-1].date()} was as large")
-            continue
-        start, end = parse_month(m.group(2))
-        later = as_big[as_big.index > end]
-        inside = as_big[(as_big.index >= start) & (as_big.index <= end)]
-        if len(later) or not len(inside):
-            bad.append(f"'{m.group(0)}' contradicted by the closes")
+                     rf"best day|largest one-day gain) since ({MONTH}|the data begins)")
+    for sent in _sentences(text):
+        for m in pat.finditer(sent):
+            sym = (_subject(sent[:m.start()], names) if names else None) or bench
+            if "VIX" in sent[:m.start()]:
+                continue          # the VIX is no index move: not checked here
+            c = closes(sym)
+            if c is None:
+                continue
+            c = c[:asof]
+            r = c.pct_change().dropna() * 100
+            today, prior = r.iloc[-1], r.iloc[:-1]
+            n += 1
+            down = m.group(1) in ("worst day", "steepest one-day drop")
+            if down != (today < 0):
+                bad.append(f"{sym}: '{m.group(0)}' on a {'down' if today < 0 else 'up'} day")
+                continue
+            as_big = prior[prior <= today] if down else prior[prior >= today]
+            if m.group(2) == "the data begins":
+                if len(as_big):
+                    bad.append(f"{sym}: '{m.group(0)}' but {as_big.index[-1].date()} was "
+                               f"as large")
+                continue
+            start, end = parse_month(m.group(2))
+            later = as_big[as_big.index > end]
+            inside = as_big[(as_big.index >= start) & (as_big.index <= end)]
+            if len(later) or not len(inside):
+                bad.append(f"{sym}: '{m.group(0)}' contradicted by the closes")
     return n, bad
 
 
@@ -186,10 +196,11 @@ def check_intact(text: str, findings, closes: Closes, asof: str, names: dict[str
     return n, bad
 
 
-def check_slope_words(text: str, closes: Closes, asof: str, names: dict[str, str]
-                      ) -> tuple[int, list[str]]:
+def check_slope_words(text: str, closes: Closes, asof: str, names: dict[str, str],
+                      findings=()) -> tuple[int, list[str]]:
     """"has climbed in a channel since MONTH" needs a rising regression of weekly log
-    closes since then ("fallen"/"falling" a falling one)."""
+    closes since then ("fallen"/"falling" a falling one); the regression starts at the
+    channel's start date when ``findings`` hold that channel, else at the month's start."""
     n, bad = 0, []
     pat = re.compile(rf"Since ({MONTH}), ([^,]+?) has (climbed|fallen) in a channel|"
                      rf"the (falling )?channel it has (climbed in|followed) since ({MONTH})")
@@ -205,7 +216,11 @@ def check_slope_words(text: str, closes: Closes, asof: str, names: dict[str, str
                 continue
             c = closes(sym)[:asof]
             wk = c.resample("W-FRI").last().dropna()
-            seg = wk[wk.index >= parse_month(when)[0]]
+            m0, m1 = parse_month(when)
+            ch = next((f for f in findings if f.kind == "channel" and f.symbol == sym
+                       and m0 <= pd.Timestamp(f.figures["start_date"]) <= m1), None)
+            begin = pd.Timestamp(ch.figures["start_date"]) if ch is not None else m0
+            seg = wk[wk.index >= begin]
             if len(seg) < 3:
                 continue
             n += 1

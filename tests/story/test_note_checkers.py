@@ -60,10 +60,10 @@ def check_note(market_dir: Path, asof: str) -> dict[str, tuple[int, list[str]]]:
     present = {f.symbol for f in run.findings}
     return {
         "since": ck.check_since(md, closes, asof, NAMES),
-        "day_rank": ck.check_day_rank(md, closes, asof, bench),
+        "day_rank": ck.check_day_rank(md, closes, asof, bench, NAMES),
         "intact": ck.check_intact(md, run.findings, closes, asof, NAMES,
                                   bars=lambda s: _bars(market_dir, s)),
-        "slope_words": ck.check_slope_words(md, closes, asof, NAMES),
+        "slope_words": ck.check_slope_words(md, closes, asof, NAMES, run.findings),
         "equity_all_time_low": ck.check_no_equity_all_time_low(md),
         "bare_etf_headline": ck.check_bare_etf_in_headline(note.headline, WL, present),
         "day_numbers": ck.check_day_numbers(md, closes, asof, WL.name(bench), bench),

@@ -142,6 +142,16 @@ def record_rarity(f: Finding, asof: str) -> float:
     return base + years_between(str(g["previous_date"]), asof)
 
 
+def drought_rarity(f: Finding, asof: str) -> float:
+    """A record's rarity by the drought it ended: years since the record it beat, for the
+    first record of a run (a record in a run of records is routine)."""
+    g = f.figures
+    base = 0.3 + (1.0 if g.get("round_number") else 0.0)
+    if int(g.get("run_sessions") or 1) > 1 or not g.get("previous_date"):
+        return base
+    return base + years_between(str(g["previous_date"]), asof)
+
+
 @dataclass
 class BigPicture:
     """What the opening section says (each a finding, or None when not worth saying)."""
@@ -153,12 +163,13 @@ class BigPicture:
     vix: Finding | None = None
     records: list[Finding] = field(default_factory=list)   # index record closes today
     lows: list[Finding] = field(default_factory=list)      # index lowest-close-since today
+    others: list[Finding] = field(default_factory=list)  # other indices' rarer day moves
     support: Finding | None = None      # the next major support, on a falling market
     resistance: Finding | None = None   # the next major resistance above a falling market
 
     def findings(self) -> list[Finding]:
         return [f for f in (self.day, self.state, self.vix, self.support, self.resistance)
-                if f is not None] + self.records + self.lows
+                if f is not None] + self.others + self.records + self.lows
 
     def score(self, asof: str) -> float:
         return max([move_rarity(self.day, asof)] if self.day else [0.0])
@@ -180,7 +191,21 @@ def big_picture(findings: list[Finding], wl: Watchlist, asof: str) -> BigPicture
         if res is not None and abs(float(res.figures["pct_away"])) > REBOUND_PCT:
             res = None
     return BigPicture(b, day, notable, state, vix_alarm(findings, wl),
-                      record_closes(findings, wl, asof), lows, sup, res)
+                      record_closes(findings, wl, asof), lows, rarer_moves(findings, wl, asof, b),
+                      sup, res)
+
+
+def rarer_moves(findings: list[Finding], wl: Watchlist, asof: str, bench: str
+                ) -> list[Finding]:
+    """Other stock indices' notable day moves that are rarer than the benchmark's."""
+    day = day_move(findings, bench)
+    floor = move_rarity(day, asof) if day is not None else 0.0
+    out = []
+    for s in equity_indices(wl):
+        f = day_move(findings, s)
+        if s != bench and f is not None and is_notable(f, asof) and move_rarity(f, asof) > floor:
+            out.append(f)
+    return out
 
 
 def falling(state: Finding | None, day: Finding | None, notable: bool) -> bool:

@@ -176,7 +176,8 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         retest = ranking.latest(e for e in events if e.kind == "trendline_retest")
         bounce = ranking.latest(ranking.of(findings, ln.symbol, "oversold_bounce"))
         line_info.append({"f": ln, "retest": retest, "bounce": bounce,
-                          "longer": is_longer(ln, shown_lines[0])})
+                          "longer": is_longer(ln, shown_lines[0]),
+                          "same_start": same_start(ln, shown_lines[0])})
 
     rel = ranking.pick_relative(findings, wl, lead.leader if lead else None)
     pair = (rel[0].symbol, rel[0].other_symbol) if rel else None
@@ -241,8 +242,11 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         cross_rows = sorted(((s, float(rets[s])) for s in keep), key=lambda kv: -kv[1])
 
     slope_sym = None
-    for s in [pair[0] if pair else None, lead.leader if lead else None,
-              ranking.twin(lead.leader, wl, present) if lead else None]:
+    # a rally's slope and its analogs matter while the market rises, not in a fall
+    slope_cands = [] if bigpicture.falling(bp.state, bp.day, bp.notable) else [
+        pair[0] if pair else None, lead.leader if lead else None,
+        ranking.twin(lead.leader, wl, present) if lead else None]
+    for s in slope_cands:
         if s and ranking.of(findings, s, "channel", "analog"):
             slope_sym = s
             break
@@ -262,7 +266,8 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     targets = [t for t in (ranking.best_target(findings, s) for s in target_syms) if t[0]]
     at_record = any(f.kind in ("all_time_high", "new_high_52w") and wl.role(f.symbol)
                     in EQUITY_ROLES for f in records) or bool(bp.records)
-    rising = ctx_rising(lead, at_record, bp.state)
+    rising = ctx_rising(lead, at_record, bp.state) and not bigpicture.falling(
+        bp.state, bp.day, bp.notable)
 
     ctx = {
         "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
@@ -273,6 +278,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "all_time": lambda f: bigpicture.covers_history(f, wl),
         "vix_notable": bool(bp.vix and bigpicture.is_notable(bp.vix, asof)),
         "vix_jump": bigpicture.VIX_JUMP_PCT,
+        "ago": sessions_ago,
         "is_zero": lambda x, d: numbers.rounded(abs(float(x)), d) == 0,
         "cross": cross_f, "cross_rows": cross_rows, "slope_sym": slope_sym,
         "channels": channels, "analogs": analogs[:1], "reversals": reversals[:2],
@@ -295,11 +301,25 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     return ctx
 
 
+def sessions_ago(n: int) -> str:
+    """", today" / ", one session ago" / ", 20 sessions ago" (with its leading comma)."""
+    if int(n) == 0:
+        return ", today"
+    return f", {numbers.count(n)} session{'s' if int(n) != 1 else ''} ago"
+
+
 def index_of(sym: str, wl: Watchlist, present: set[str]) -> str:
     """The index an ETF tracks when its findings are present, else ``sym``: where the
     market is meant, the note names the index."""
     inst = wl.instruments.get(sym)
     return inst.tracks if inst and inst.tracks and inst.tracks in present else sym
+
+
+def same_start(line: Finding, first: Finding) -> bool:
+    """Does ``line`` start at the same swing point as ``first`` (so its name needs more)?"""
+    a, b = line.figures.get("anchors") or [], first.figures.get("anchors") or []
+    return line is not first and line.symbol == first.symbol and bool(a) and bool(b) \
+        and str(a[0]) == str(b[0])
 
 
 def is_longer(line: Finding, first: Finding) -> bool:

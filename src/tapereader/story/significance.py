@@ -68,7 +68,7 @@ def record_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list
                 or wl.role(f.symbol) not in ("gold", "bonds", "commodities", "rates", "credit"):
             continue
         out.append({"story": "asset_record", "f": f,
-                    "rarity": CROSS_WEIGHT * bpm.record_rarity(f, asof)})
+                    "rarity": CROSS_WEIGHT * bpm.drought_rarity(f, asof)})
     return out
 
 
@@ -114,7 +114,9 @@ def leader_candidates(findings: list[Finding], wl: Watchlist, asof: str,
     t = ranking.twin(lead.leader, wl, wl.instruments)
     if t:
         syms.append(t)
-    rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None), None)
+    present = {f.symbol for f in findings}
+    rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None
+                and (ranking.is_index(s, wl) or ranking.twin(s, wl, present) is None)), None)
     up = float(lead.finding.figures["ranking"][0]["pct"]) > 0
     if rec is not None and up:
         return [{"story": "leader_record", "lead": lead, "f": rec,

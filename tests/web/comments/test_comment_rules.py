@@ -109,6 +109,11 @@ def test_rate_limits_per_ip_and_per_email() -> None:
     results = [over_rate_limit(cache, sub(ip=f"198.51.100.{i}"), conf) for i in range(6)]
     assert results[:5] == [None] * 5 and "email" in results[5]
     assert over_rate_limit(cache, sub(ip="192.0.2.1", email="b@example.com"), conf) is None
+    cache.clear()  # IPv6: one /64 is one client
+    results = [over_rate_limit(cache, sub(ip=f"2001:db8:0:7::{i:x}", email=f"v{i}@example.com"),
+                               conf) for i in range(6)]
+    assert results[:5] == [None] * 5 and "IP" in results[5]
+    assert over_rate_limit(cache, sub(ip="2001:db8:0:8::1", email="w@example.com"), conf) is None
 
 
 def R(verdict: str) -> Reason:

@@ -9,6 +9,7 @@ listed words, duplicate text); the moderation decision weighs them. The rate lim
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,13 +118,27 @@ def check(sub: Submission, *, now: float, conf: CommentSettings,
             *listed_words(sub, conf.hold_words), *duplicate(sub, find_duplicate)]
 
 
+def rate_key_ip(ip: str) -> str:
+    """What the per-IP limit counts: the IPv4 address, or the IPv6 /64 (one subscriber line
+    gets a whole /64, so counting single IPv6 addresses would be no limit at all)."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return str(addr.ipv4_mapped)
+        return f"{ipaddress.ip_network(f'{addr}/64', strict=False).network_address}/64"
+    return str(addr)
+
+
 def over_rate_limit(cache: BaseCache, sub: Submission, conf: CommentSettings) -> str | None:
     """Count this submission against the per-IP and per-email limits (fixed windows in
     Django's cache); the limit exceeded, or None."""
     over = None
     keys = []
     if sub.ip:
-        keys.append(("IP", f"comments:rate:ip:{sub.ip}", conf.ip_limit))
+        keys.append(("IP", f"comments:rate:ip:{rate_key_ip(sub.ip)}", conf.ip_limit))
     if sub.email:
         digest = hashlib.sha256(sub.email.strip().casefold().encode()).hexdigest()
         keys.append(("email", f"comments:rate:email:{digest}", conf.email_limit))
