@@ -38,7 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Times one symbol's engine in a fresh process on whichever ``tapereader`` is importable.
 _CHILD = """
-import statistics, sys, time
+import os, statistics, sys, time
+if os.environ.get("TAPEREADER_BENCH_NO_MEMORY"):  # the engine without issue 11's detectors
+    from tapereader.analysis import freshlines, gaps, levels, standing
+    for mod, names in ((levels, ("levels_of", "find_levels")), (gaps, ("find_gaps",)),
+                       (freshlines, ("find_fresh_lines",)),
+                       (standing, ("find_standing_breakouts", "find_moves_from_pivots"))):
+        for name in names:
+            setattr(mod, name, lambda *a, **k: [])
 from tapereader.data.readers import read_bars
 from tapereader.data.resample import cut
 from tapereader.engine import analyze_symbol
@@ -85,9 +92,13 @@ def _baseline_src(rev: str) -> Path:
     return dest / "src"
 
 
-def _child_ms(src: Path, csv: Path, repeat: int) -> tuple[float, float]:
-    """(wall, CPU) median ms of one symbol's engine in a fresh process on ``src``."""
+def _child_ms(src: Path, csv: Path, repeat: int, stub: bool = False) -> tuple[float, float]:
+    """(wall, CPU) median ms of one symbol's engine in a fresh process on ``src`` (with
+    ``stub``: without the memory detectors of issue 11)."""
     env = {**os.environ, "PYTHONPATH": str(src)}
+    env.pop("TAPEREADER_BENCH_NO_MEMORY", None)
+    if stub:
+        env["TAPEREADER_BENCH_NO_MEMORY"] = "1"
     out = subprocess.run([sys.executable, "-c", _CHILD, str(csv), str(repeat)], env=env,
                          check=True, capture_output=True, text=True).stdout
     wall, cpu = out.strip().splitlines()[-1].split()
@@ -102,14 +113,17 @@ def compare(rev: str, csv: Path, rounds: int, repeat: int) -> dict:
     base_src, here_src = _baseline_src(rev), ROOT / "src"
     _child_ms(base_src, csv, 1)  # compile and cache the baseline's kernels
     _child_ms(here_src, csv, 1)
-    a, b = [], []
+    a, b, c = [], [], []
     for _ in range(rounds):
         a.append(_child_ms(base_src, csv, repeat))
+        c.append(_child_ms(here_src, csv, repeat, stub=True))
         b.append(_child_ms(here_src, csv, repeat))
     wa, wb = statistics.median(x[0] for x in a), statistics.median(x[0] for x in b)
     ca, cb = statistics.median(x[1] for x in a), statistics.median(x[1] for x in b)
+    cc = statistics.median(x[1] for x in c)
     return {"baseline": rev, "baseline_cpu_ms": round(ca, 3), "current_cpu_ms": round(cb, 3),
-            "ratio": round(cb / ca, 3), "baseline_wall_ms": round(wa, 3),
+            "ratio": round(cb / ca, 3), "no_memory_cpu_ms": round(cc, 3),
+            "memory_share": round((cb - cc) / ca, 3), "baseline_wall_ms": round(wa, 3),
             "current_wall_ms": round(wb, 3), "wall_ratio": round(wb / wa, 3),
             "baseline_cpu_runs": [round(x[1], 2) for x in a],
             "current_cpu_runs": [round(x[1], 2) for x in b]}
@@ -153,6 +167,9 @@ def main() -> None:
         print(f"before/after (interleaved, {args.rounds} rounds of {args.repeat}), CPU time: "
               f"{ab['baseline']} {ab['baseline_cpu_ms']:.2f} ms -> this checkout "
               f"{ab['current_cpu_ms']:.2f} ms per symbol, x{ab['ratio']:.2f} (limit x1.20); "
+              f"this checkout without the memory detectors (levels, gaps, fresh lines, old "
+              f"events) {ab['no_memory_cpu_ms']:.2f} ms: they add "
+              f"{ab['memory_share'] * 100:.0f}% of the baseline; "
               f"wall {ab['baseline_wall_ms']:.2f} -> {ab['current_wall_ms']:.2f} ms "
               f"(x{ab['wall_ratio']:.2f})")
     ok = one_ms <= 5 and watch_s <= 1.5 and (ab is None or ab["ratio"] <= 1.2)

@@ -387,3 +387,46 @@ def anchors(aidx, aconf, lo, tol, p1, y1, slope, end, k, touch_tol):  # pragma: 
                 out[m] = i
                 m += 1
     return out[:m]
+
+
+@numba.njit(cache=True)
+def states_at(lo, hi, cl, tol, p1s, p2s, k, touch_tol, valid_tol, break_tol, break_n,
+              retest_tol, away_tol, keep_bars, cap):  # pragma: no cover - compiled
+    """The lines through the anchors ``(p1s[j], p2s[j])`` on these prices (another scale):
+    their state at bar ``k`` (-1 invalid: a close under the line between its anchors,
+    0 intact, 1 broken, 2 re-testing, 3 retaken, 4 breached), first close under them
+    (or -1) and their value at ``k``, in one pass."""
+    nl = len(p1s)
+    y1 = np.empty(nl)
+    slope = np.empty(nl)
+    ok = np.ones(nl, dtype=np.bool_)
+    for j in range(nl):
+        a = p1s[j]
+        b = p2s[j]
+        y1[j] = lo[a]
+        slope[j] = (lo[b] - lo[a]) / (b - a)
+        for i in range(a + 1, b):
+            if cl[i] < y1[j] + slope[j] * (i - a) - valid_tol * tol[i]:
+                ok[j] = False
+                break
+    _t, _nt, brk, brk_conf, reclaim, rt_start, rt_end, nrt = scan_lines(
+        lo, hi, cl, tol, p1s, y1, slope, p2s, touch_tol, valid_tol, break_tol, break_n,
+        retest_tol, away_tol, keep_bars, 0, cap)
+    state = np.zeros(nl, dtype=np.int64)
+    value = np.empty(nl)
+    for j in range(nl):
+        value[j] = y1[j] + slope[j] * (k - p1s[j])
+        if not ok[j]:
+            state[j] = -1
+        elif brk[j] < 0 or brk[j] > k:
+            state[j] = 0
+        elif brk_conf[j] < 0 or brk_conf[j] > k:
+            state[j] = 4
+        elif 0 <= reclaim[j] <= k:
+            state[j] = 3
+        else:
+            state[j] = 1
+            for r in range(min(nrt[j], cap)):
+                if rt_start[j, r] <= k <= rt_end[j, r]:
+                    state[j] = 2
+    return state, brk, value

@@ -40,10 +40,12 @@ def _tail(s: Series, a: int) -> Series:
                   s.close[a:], s.volume[a:], s.adj_close[a:], s.partial_last)
 
 
-def find_fresh_lines(s: Series, swings: Swings, *, lookback_weeks: float = _WEEKS,
+def find_fresh_lines(s: Series, swings: Swings, *, directions: tuple[str, ...] = ("down",),
+                     lookback_weeks: float = _WEEKS,
                      min_gap: int = 3, min_drop_atr: float = 0.5, valid_atr: float = 0.25,
                      press_atr: float = 0.5, scale: str = "log") -> list[Finding]:
-    """``fresh_line`` findings (down from the recent high, up from the recent low)."""
+    """``fresh_line`` findings: down from the recent high (and, with ``directions``
+    including ``"up"``, up from the recent low; the engine reads only the down lines)."""
     n = len(s)
     if n < 10 or len(swings) < 2:
         return []
@@ -60,7 +62,7 @@ def find_fresh_lines(s: Series, swings: Swings, *, lookback_weeks: float = _WEEK
     f = np.log if scale == "log" else (lambda x: x)
     tol = atr / s.close if scale == "log" else atr
     out: list[Finding] = []
-    for direction in ("down", "up"):
+    for direction in directions:
         fnd = _fresh(s, sw, direction, look, min_gap, min_drop_atr, valid_atr, press_atr,
                      f, tol, scale)
         if fnd is not None:

@@ -83,7 +83,7 @@ def open_gaps(s: Series, min_pct: float = 0.2) -> list[dict]:
 
 
 def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0,
-              per_side: int = 2) -> list[Finding]:
+              per_side: int = 1) -> list[Finding]:
     """``gap`` findings as of the last bar (see the module docstring).
 
     Figures: role (``support`` below the close, ``resistance`` above), direction (``up`` or

@@ -263,7 +263,7 @@ def pick_levels(s: Series, levels: list[Level], *, max_distance_pct: float = 35.
 
 
 def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
-                max_distance_pct: float = 35.0, per_side: int = 3) -> list[Finding]:
+                max_distance_pct: float = 35.0, per_side: int = 2) -> list[Finding]:
     """``major_level`` findings as of the last bar (see the module docstring).
 
     Figures: role, level, level_date, name, swing (``high``/``low``), swing_pct, touches,

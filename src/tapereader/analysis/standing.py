@@ -76,13 +76,15 @@ def _breakout(s: Series, lv: Level, direction: str) -> Finding:
                    summary, score=lv.significance)
 
 
-def find_moves_from_pivots(s: Series, swings: Swings, *, lookback_years: float = 2.0,
+def find_moves_from_pivots(s: Series, swings: Swings, *,
+                           directions: tuple[str, ...] = ("up",), lookback_years: float = 2.0,
                            min_pct: float = 10.0) -> list[Finding]:
     """``move_from_pivot`` findings (see the module docstring).
 
     Figures: direction (``up``: a rally off the low; ``down``: a decline from the high),
     pivot, pivot_date, name, pct (the last close against the pivot), sessions (since the
-    pivot), extreme, extreme_date, extreme_pct (the furthest close since)."""
+    pivot), extreme, extreme_date, extreme_pct (the furthest close since). By default only
+    rallies (``directions``): the decline from the high is ``distance_from_high``'s."""
     n = len(s)
     if n < 3 or len(swings) == 0:
         return []
@@ -91,7 +93,7 @@ def find_moves_from_pivots(s: Series, swings: Swings, *, lookback_years: float =
     start = max(0, n - look)
     close = float(s.close[-1])
     out: list[Finding] = []
-    for direction in ("up", "down"):
+    for direction in directions:
         up = direction == "up"
         ext = s.low if up else s.high
         i = start + int(np.argmin(ext[start:]) if up else np.argmax(ext[start:]))

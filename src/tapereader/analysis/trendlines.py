@@ -373,6 +373,9 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
                    known_at=s.iso(k), figures=figures, summary=summary, score=score)
 
 
+_STATES = {-1: "invalid", 0: "intact", 1: "broken", 2: "retesting", 3: "retaken", 4: "breached"}
+
+
 def _other_scales(s: Series, sp: _Space, js: list[int], scale: str,
                   atr: np.ndarray) -> list[dict]:
     """The lines ``js`` (by their two defining anchors) read on the other scale, in one
@@ -389,30 +392,18 @@ def _other_scales(s: Series, sp: _Space, js: list[int], scale: str,
         tol = atr
     if not up:
         lo, hi, cl = -hi, -lo, -cl
-    p1 = sp.p1[js]
-    p2 = sp.p2[js]
-    y1 = lo[p1]
-    slope = (lo[p2] - y1) / (p2 - p1)
-    scan = _lines.scan_lines(lo, hi, cl, tol, p1, y1, slope, p2, p.touch_atr, p.valid_atr,
-                             p.break_atr, p.break_closes, p.retest_atr, p.away_atr,
-                             round(p.keep_weeks * lib.sessions_per_week(s.timeframe)), 0, _CAP)
-    k = len(s) - 1
+    state, brk, value = _lines.states_at(
+        lo, hi, cl, tol, sp.p1[js], sp.p2[js], len(s) - 1, p.touch_atr, p.valid_atr,
+        p.break_atr, p.break_closes, p.retest_atr, p.away_atr,
+        round(p.keep_weeks * lib.sessions_per_week(s.timeframe)), _CAP)
+    v = value if up else -value
+    v = np.exp(v) if other == "log" else v
     out = []
-    for q in range(len(js)):
-        a, b = int(p1[q]), int(p2[q])
-        y = float(y1[q] + slope[q] * (k - a))
-        v = y if up else -y
-        value = lib.r2(float(np.exp(v)) if other == "log" else float(v))
-        seg = np.arange(a + 1, b)
-        if (cl[seg] < y1[q] + slope[q] * (seg - a) - p.valid_atr * tol[seg]).any():
-            out.append({"scale": other, "state": "invalid", "break_date": None,
-                        "value_at_asof": value})
-            continue
-        state = _status_of(scan, q, k)
-        brk = int(scan[2][q])
-        out.append({"scale": other, "state": state,
-                    "break_date": s.iso(brk) if state != "intact" else None,
-                    "value_at_asof": value})
+    for st, b, val in zip(state.tolist(), brk.tolist(), v.tolist(), strict=True):
+        name = _STATES[st]
+        out.append({"scale": other, "state": name,
+                    "break_date": s.iso(b) if name not in ("intact", "invalid") else None,
+                    "value_at_asof": lib.r2(val)})
     return out
 
 
