@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ASOF   ?= 2013-07-08
+# the real market data of this checkout, unless $TAPEREADER_DATA names another folder
+export TAPEREADER_DATA ?= $(abspath ../shared/data/market)
 OUT    ?= out
 SITE_FROM ?= 2013-06-28
 PORT   ?= 8000
@@ -33,6 +35,7 @@ findings: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 # the whole suite (web tests on SQLite), then the web tests again on a throwaway PostgreSQL
 test: lint
@@ -43,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

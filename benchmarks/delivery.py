@@ -34,7 +34,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 def sink_main(out: str) -> None:
     """Run an SmtpSink until SIGTERM, then write [rcpt, Message-ID] pairs to ``out``."""
-    import email
+    import email.parser
     import email.policy
 
     from tests.web.fakes.smtp_sink import SmtpSink

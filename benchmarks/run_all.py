@@ -17,7 +17,8 @@ HERE = Path(__file__).parent
 
 def main() -> int:
     quick = "--quick" in sys.argv[1:]
-    runs = [["engine.py"], ["report.py"], ["scan.py", *(["--quick"] if quick else [])]]
+    runs = [["engine.py"], ["report.py"], ["scan.py", *(["--quick"] if quick else [])],
+            ["trendln_peer.py"], ["reading.py"]]
     failed = 0
     for args in runs:
         script = HERE / args[0]

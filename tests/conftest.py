@@ -9,6 +9,12 @@ import pytest
 
 from tapereader.paths import DATA_ENV, default_data_dir
 
+# The real data of this checkout (../shared/data/market) unless $TAPEREADER_DATA names
+# another folder: the package's own default is the user data directory, not the checkout.
+_CHECKOUT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "market"
+if not os.environ.get(DATA_ENV) and _CHECKOUT_DATA.is_dir():
+    os.environ[DATA_ENV] = str(_CHECKOUT_DATA)
+
 
 @pytest.fixture(scope="session")
 def market_dir() -> Path:
@@ -51,3 +57,14 @@ def real_series(real_bars):
         return series_from_bars(bars, symbol, timeframe)
 
     return load
+
+
+REAL_DATA_FIXTURES = {"market_dir", "real_bars", "real_series"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses the real data (through these fixtures) is marked ``realdata``,
+    so ``pytest -m "not realdata"`` runs offline, without the data folder."""
+    for item in items:
+        if REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.realdata)

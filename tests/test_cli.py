@@ -25,6 +25,23 @@ def run(*args: str, data=None, env_data=None) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
 
 
+def run_here(*args: str) -> subprocess.CompletedProcess:
+    """``run`` in this process (``cli._run``, what ``main`` runs): fast enough for many cases."""
+    import contextlib
+    import io
+
+    from tapereader import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli._run(list(args))
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def test_help_lists_commands():
     r = run("--help")
     assert r.returncode == 0
@@ -138,3 +155,112 @@ def test_unwritable_report_folder_is_one_line(market_dir, tmp_path):
     r = run("report", "--asof", "2013-07-08", "--out", str(blocker / "out"), data=market_dir)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     assert str(blocker) in r.stderr
+
+
+# --------------------------------------------------------------------------- usage errors
+
+
+def one_line(r: subprocess.CompletedProcess) -> str:
+    """The single stderr line of a failed run (asserts there is exactly one, no traceback)."""
+    assert "Traceback" not in r.stderr, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--bogus"], "No such option: --bogus"),
+    (["nosuch"], "No such command 'nosuch'"),
+    (["bars"], "Missing argument 'symbol'"),
+    (["bars", "GSPC", "--asof"], "Option '--asof' requires an argument"),
+    (["bars", "GSPC", "--format", "xml"], "'xml' is not one of"),
+    (["findings", "--format"], "requires an argument"),
+    (["scan"], "Missing option '--data'"),
+    (["fetch"], "Missing argument 'symbols'"),
+    (["bars", "GSPC", "--weekly", "--monthly"], "choose one of --weekly and --monthly"),
+    (["scan", "--data", ".", "--engine", "spark"], "--engine 'spark': use local or dask"),
+])
+def test_usage_errors_are_one_line_and_exit_2(args, needle):
+    r = run_here(*args)
+    assert r.returncode == 2, r.stderr
+    line = one_line(r)
+    assert line.startswith("error: ") and needle in line, line
+
+
+def test_no_arguments_prints_the_help_and_exits_2():
+    r = run()
+    assert r.returncode == 2 and "Traceback" not in r.stderr + r.stdout
+    assert "Commands" in r.stdout + r.stderr and "findings" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("value", ["NaT", "", "13/07/2013", "07/08/2013", "2013", "July",
+                                   "2013-02-30", "2013-7-8"])
+@pytest.mark.parametrize("command", ["bars GSPC", "findings", "report", "scan", "fetch SPY"])
+def test_a_date_that_is_not_iso_is_refused_by_every_command(command, value, tmp_path):
+    extra = ["--data", str(tmp_path)] if command in ("scan", "findings", "report") else []
+    if command == "report":
+        extra += ["--out", str(tmp_path / "o")]
+    r = run_here(*command.split(), "--asof", value, *extra)
+    assert r.returncode == 2, r.stderr
+    assert one_line(r) == (f"error: --asof {value!r} is not a date: "
+                           + ("no such day" if value == "2013-02-30"
+                              else "use YYYY-MM-DD (e.g. 2013-07-08)"))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("command", ["bars GSPC", "findings --symbols SPY", "report", "scan"])
+def test_asof_outside_the_data_is_the_same_error_in_every_command(command, market_dir,
+                                                                  tmp_path):
+    out = ["--out", str(tmp_path / "o.csv" if command == "scan" else tmp_path / "o")] \
+        if command in ("scan", "report") else []
+    data = ["--data", str(market_dir)]
+    before = run_here(*command.split(), "--asof", "1980-01-02", *out, *data)
+    assert before.returncode == 1
+    assert one_line(before).startswith("error: no bars on or before 1980-01-02 (--asof)")
+    after = run_here(*command.split(), "--asof", "2026-06-01", *out, *data)
+    assert after.returncode == 1
+    line = one_line(after)
+    assert "--asof 2026-06-01 is after the last bar" in line and "the data ends 20" in line
+    future = run_here(*command.split(), "--asof", "2999-01-04", *out, *data)
+    assert future.returncode == 1
+    assert "--asof 2999-01-04 is in the future" in one_line(future)
+    assert not (tmp_path / "o").exists() and not (tmp_path / "o.csv").exists()
+
+
+def test_error_text_is_printed_without_markup(tmp_path):
+    r = run_here("findings", "--data", str(tmp_path / "data[red]"))
+    assert str(tmp_path / "data[red]") in one_line(r)
+    wl = tmp_path / "wl.toml"
+    wl.write_text("title = 'x'\n")
+    r = run_here("findings", "--watchlist", str(wl), "--data", str(tmp_path))
+    assert "[symbols.<TICKER>]" in one_line(r)
+
+
+def test_a_store_error_is_one_line_without_nanobind_noise(tmp_path):
+    from tapereader.data.store import Store
+
+    db = tmp_path / "s.duckdb"
+    with Store(db):
+        pass  # an empty store: every command that opens it loads duckdb
+    r = run("findings", "--db", str(db))
+    assert r.returncode == 1
+    assert "the store holds no symbols yet" in one_line(r)  # no "nanobind: leaked" lines
+
+
+def test_one_line_errors_wraps_commands_run_outside_the_app():
+    import typer
+    from typer.testing import CliRunner
+
+    from tapereader.cli import one_line_errors
+    from tapereader.data.errors import DataError
+
+    other = typer.Typer()
+
+    @other.command()
+    @one_line_errors
+    def publish(asof: str = "x") -> None:
+        raise DataError("posts.sqlite", "no such table [post]")
+
+    r = CliRunner().invoke(other, [])
+    assert r.exit_code == 1
+    assert "error: posts.sqlite: no such table [post]" in r.output

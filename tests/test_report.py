@@ -66,7 +66,9 @@ def test_rewrite_replaces_a_previous_report(inputs, tmp_path):
     bars, fs, doc = inputs
     out = tmp_path / "out"
     write_report(bars, fs, doc, WL, ASOF, out)
-    (out / "stale.png").write_text("old")
+    (out / "stale.png").write_text("old")  # a chart the previous report wrote (its manifest)
+    with (out / MARKER).open("a", encoding="utf-8") as m:
+        m.write("stale.png\n")
     write_report(bars, fs[:5], findings_document(fs[:5], bars, ASOF), WL, ASOF, out)
     assert not (out / "stale.png").exists()
     assert json.loads((out / "findings.json").read_text())["findings"] == \

@@ -1,7 +1,10 @@
 """Command line: fetch, bars, findings, report, scan.
 
-Every command reports bad input as one line on stderr and a non-zero exit,
-never a traceback (``main`` turns TapereaderError into that).
+Every command reports bad input as one line on stderr and a non-zero exit, never a
+traceback: ``main`` turns usage errors into one line and exit 2 (as click does), and
+TapereaderError/OSError into one line and exit 1. Commands registered from other modules
+get the same handling through the app; :func:`one_line_errors` gives it to a command that
+runs outside it. Error text is printed as it is (no Rich markup: brackets stay).
 """
 
 from __future__ import annotations
@@ -9,19 +12,23 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .data.errors import TapereaderError
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="tapereader reads market charts like a chartist and writes the daily note.")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, markup=False)
+out = Console(highlight=False, markup=False)
 
 DataOpt = Annotated[Path | None, typer.Option(
     "--data", help="Folder of SYMBOL.csv/.parquet files "
@@ -31,6 +38,12 @@ AsofOpt = Annotated[str | None, typer.Option("--asof", help="Read the charts as 
 WatchOpt = Annotated[Path | None, typer.Option("--watchlist", help="Watchlist TOML file.")]
 StoreOpt = Annotated[Path | None, typer.Option(
     "--db", help="Read bars from this DuckDB store (filled by `fetch`) instead of --data.")]
+
+
+class UsageFailure(TapereaderError):
+    """A combination of options that cannot be used together (exit code 2, as click's)."""
+
+    exit_code = 2
 
 
 def _print_version(value: bool) -> None:
@@ -64,14 +77,9 @@ def _data_dir(data: Path | None) -> Path:
 
 
 def _asof(asof: str | None) -> str | None:
-    if asof is None:
-        return None
-    import pandas as pd
+    from .data.dates import parse_asof
 
-    try:
-        return pd.Timestamp(asof).date().isoformat()
-    except ValueError:
-        raise TapereaderError(f"--asof {asof!r} is not a date (use YYYY-MM-DD)") from None
+    return parse_asof(asof, "--asof")
 
 
 def _watchlist(path: Path | None):
@@ -82,7 +90,7 @@ def _watchlist(path: Path | None):
 
 def _warn_errors(errors: dict) -> None:
     for sym, e in sorted(errors.items()):
-        err.print(f"[yellow]skipped {sym}[/]: {e}")
+        err.print(Text.assemble((f"skipped {sym}", "yellow"), f": {e}"), soft_wrap=True)
 
 
 @app.command()
@@ -95,41 +103,46 @@ def bars(
     fmt: Annotated[Fmt, typer.Option("--format", help="table or csv.")] = Fmt.table,
 ) -> None:
     """Print one symbol's validated bars (daily, weekly or monthly)."""
+    from .data.dates import check_asof
     from .data.readers import read_folder
     from .data.resample import cut, resample
 
     if weekly and monthly:
-        raise TapereaderError("choose one of --weekly and --monthly")
+        raise UsageFailure("choose one of --weekly and --monthly")
+    a = _asof(asof)
+    check_asof(a, [], [], "--asof")
     folder = _data_dir(data)
     res = read_folder(folder, [symbol.upper()])
     if res.errors:
         raise next(iter(res.errors.values()))
     b = res.bars[symbol.upper()]
-    a = _asof(asof)
+    check_asof(a, [b.index[0]], [b.index[-1]], "--asof")
     tf = "weekly" if weekly else "monthly" if monthly else "daily"
     b = resample(b, tf, a) if tf != "daily" else cut(b, a)
+    days = [d.date().isoformat() for d in b.index]
+    o, h, lo, c = (b[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
+    vol = b["volume"].to_numpy(dtype=float) if "volume" in b else None
     if fmt == Fmt.csv:
         sys.stdout.write("date,open,high,low,close,volume\n")
-        for d, r in zip(b.index, b.itertuples(index=False), strict=True):
-            vol = "" if "volume" not in b or r.volume != r.volume else f"{r.volume:.0f}"
-            sys.stdout.write(f"{d.date().isoformat()},{r.open:.6g},{r.high:.6g},{r.low:.6g},"
-                             f"{r.close:.6g},{vol}\n")
+        for i, d in enumerate(days):
+            v = "" if vol is None or vol[i] != vol[i] else f"{vol[i]:.0f}"
+            sys.stdout.write(f"{d},{o[i]:.6g},{h[i]:.6g},{lo[i]:.6g},{c[i]:.6g},{v}\n")
         return
     if fmt != Fmt.table:
-        raise TapereaderError("bars --format takes table or csv")
+        raise UsageFailure("bars --format takes table or csv")
     from rich.table import Table
 
     t = Table(title=f"{symbol.upper()} {tf} bars" + (f" as of {a}" if a else ""))
-    for c in ("date", "open", "high", "low", "close", "volume"):
-        t.add_column(c, justify="right")
-    if "partial" in b:
+    for col in ("date", "open", "high", "low", "close", "volume"):
+        t.add_column(col, justify="right")
+    partial = b["partial"].to_numpy(dtype=bool) if "partial" in b else None
+    if partial is not None:
         t.add_column("partial")
-    for d, r in zip(b.index, b.to_dict("records"), strict=True):
-        vol = r.get("volume")
-        row = [d.date().isoformat(), *(f"{r[c]:.2f}" for c in ("open", "high", "low", "close")),
-               "" if vol is None or vol != vol else f"{vol:,.0f}"]
-        if "partial" in b:
-            row.append("partial" if r["partial"] else "")
+    for i, d in enumerate(days):
+        row = [d, f"{o[i]:.2f}", f"{h[i]:.2f}", f"{lo[i]:.2f}", f"{c[i]:.2f}",
+               "" if vol is None or vol[i] != vol[i] else f"{vol[i]:,.0f}"]
+        if partial is not None:
+            row.append("partial" if partial[i] else "")
         t.add_row(*row)
     out.print(t)
 
@@ -149,13 +162,13 @@ def findings(
 
     wl = _watchlist(watchlist)
     syms = [s.strip().upper() for x in (symbols or []) for s in x.split(",") if s.strip()] or None
-    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, syms, db)
+    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, syms, db, "--asof")
     _warn_errors(run.errors)
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(run.document, indent=2) + "\n")
         return
     if fmt != Fmt.table:
-        raise TapereaderError("findings --format takes json or table")
+        raise UsageFailure("findings --format takes json or table")
     from rich.table import Table
 
     t = Table(title=f"findings as of {run.document['asof']} "
@@ -182,13 +195,14 @@ def report(
     from .report import write_report
 
     wl = _watchlist(watchlist)
-    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, None, db)
+    run = load_and_analyze(None if db else _data_dir(data), _asof(asof), wl, None, db, "--asof")
     _warn_errors(run.errors)
     res = write_report(run.bars, run.findings, run.document, wl, run.document["asof"], out_dir)
-    out.print(f"[bold]{res.headline}[/]")
+    out.print(Text(res.headline, style="bold"))
     out.print(f"wrote {len(res.files)} files to {out_dir}/ (open {out_dir / 'index.html'})")
     for name, why in sorted(res.skipped.items()):
-        err.print(f"[yellow]chart {name} not drawn[/]: {why}", soft_wrap=True)
+        err.print(Text.assemble((f"chart {name} not drawn", "yellow"), f": {why}"),
+                  soft_wrap=True)
     if open_:
         import webbrowser
 
@@ -205,16 +219,19 @@ def fetch(
     """Fetch daily bars from a live provider into the local DuckDB store (only what is missing)."""
     from rich.progress import Progress
 
+    from .data.dates import check_asof
     from .data.fetch import update
     from .data.providers import get_provider
     from .data.store import Store
     from .paths import default_db_path
 
+    a = _asof(asof)
+    check_asof(a, [], [], "--asof")
     prov = get_provider(provider)
     syms = [s.upper() for s in symbols]
     with Store(db or default_db_path()) as store, Progress(console=err) as bar:
         task = bar.add_task(f"fetching from {provider}", total=len(syms))
-        rep = update(store, prov, syms, asof=_asof(asof),
+        rep = update(store, prov, syms, asof=a,
                      progress=lambda sym, done, total: bar.update(task, completed=done,
                                                                   description=sym))
     for line in rep.lines():
@@ -237,19 +254,94 @@ def scan(
     """Read every chart in a folder with the same detectors, on all cores or a Dask cluster."""
     from rich.progress import Progress
 
-    from .scan import print_summary, run_scan, write_scan
+    from .data.dates import check_asof
+    from .scan import check_out, print_summary, run_scan, write_scan
 
     if engine not in ("local", "dask"):
-        raise TapereaderError(f"--engine {engine!r}: use local or dask")
+        raise UsageFailure(f"--engine {engine!r}: use local or dask")
     ks = [k.strip() for x in (kinds or []) for k in x.split(",") if k.strip()] or None
-    with Progress(console=err) as bar:
+    a = _asof(asof)
+    check_asof(a, [], [], "--asof")
+    folder = _data_dir(data)
+    if out_file:  # before the scan, not after it
+        check_out(out_file)
+    with Progress(console=err, transient=True) as bar:
         task = bar.add_task("scanning", total=None)
-        res = run_scan(_data_dir(data), _asof(asof), engine=engine, scheduler=scheduler, kinds=ks,
-                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+        res = run_scan(folder, a, engine=engine, scheduler=scheduler, kinds=ks,
+                       progress=lambda done, total: bar.update(task, completed=done, total=total),
+                       asof_param="--asof")
     _warn_errors(res.errors)
     if out_file:
         write_scan(res, out_file)
     print_summary(res, out)
+
+
+def error_line(message: object) -> None:
+    """Print ``error: message`` on stderr as one line, the text as it is (no markup)."""
+    text = " ".join(str(message).split()) or type(message).__name__
+    err.print(Text.assemble(("error:", "red"), " ", text), soft_wrap=True)
+
+
+def _oserror_text(e: OSError) -> str:
+    where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+    return f"{e.strerror or e}{where}"
+
+
+def _usage_line(e: typer.TyperException) -> str:
+    """A click usage error as one line, with where to find help."""
+    ctx = getattr(e, "ctx", None)
+    msg = e.format_message()
+    if ctx is not None:
+        return f"{msg} (try '{ctx.command_path} --help')"
+    return msg
+
+
+def exit_code_for(e: BaseException) -> int | None:
+    """Print ``e`` the way the CLI does and return the exit code; None for errors that are
+    not expected (bugs), which the caller re-raises."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    if isinstance(e, NoArgsIsHelpError):  # bare ``tapereader``: the help, as click does
+        if e.format_message().strip():  # typer has printed its rich help already
+            err.print(e.format_message(), soft_wrap=True)
+        return 2
+    if isinstance(e, UsageError):
+        error_line(_usage_line(e))
+        return 2
+    if isinstance(e, typer.TyperException):  # click's other errors (a file it cannot open)
+        error_line(e.format_message())
+        return int(getattr(e, "exit_code", 1))
+    if isinstance(e, TapereaderError):
+        error_line(e)
+        return e.exit_code
+    if isinstance(e, OSError):  # a folder that cannot be written, a file that vanished...
+        error_line(_oserror_text(e))
+        return 1
+    if isinstance(e, typer.Exit):
+        return e.exit_code
+    if isinstance(e, (typer.Abort, KeyboardInterrupt)):
+        error_line("aborted")
+        return 130
+    return None
+
+
+def one_line_errors(fn: F) -> F:
+    """Decorate a command so that its expected errors are one line and an exit code, as the
+    CLI's own commands get from :func:`main` (for commands that run outside ``app``, e.g.
+    from a Django management command)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.TyperException):
+            raise
+        except (TapereaderError, OSError, typer.Abort, KeyboardInterrupt) as e:
+            code = exit_code_for(e)
+            raise typer.Exit(code if code is not None else 1) from None
+
+    return cast(F, wrapper)
 
 
 def _register_site() -> None:
@@ -262,38 +354,31 @@ _register_site()  # publish, serve, manage, send, worker, daily (tapereader.web.
 
 
 def main() -> None:
-    """Entry point: run the app, turning expected errors into one line and exit code 1."""
+    """Entry point: run the app, turning expected errors into one line and an exit code."""
     try:
         _run()
     finally:
-        # The process ends here and its memory goes with it: freezing every object keeps
-        # the interpreter's final collections from walking the whole heap (numba's and
-        # pandas' objects included), ~0.4 s of every command's exit.
+        _fast_exit_freeze()
+
+
+def _fast_exit_freeze() -> None:
+    """Freeze the heap so the interpreter's final collections do not walk numba's and
+    pandas' objects (see docs/status.md for the time saved). Not when DuckDB is loaded:
+    its nanobind objects, frozen, would be reported as "leaked instances" at exit."""
+    if "duckdb" not in sys.modules:
         gc.freeze()
 
 
-def _run() -> None:
+def _run(args: list[str] | None = None) -> None:
     try:
-        rc = app(standalone_mode=False)
-    except TapereaderError as e:
-        err.print(f"[red]error:[/] {e}", soft_wrap=True)
-        sys.exit(1)
-    except OSError as e:  # a folder that cannot be written, a file that vanished...
-        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        err.print(f"[red]error:[/] {e.strerror or e}{where}", soft_wrap=True)
-        sys.exit(1)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except Exception as e:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise
+        rc = app(args=args, prog_name="tapereader", standalone_mode=False)
+    except BaseException as e:
+        if isinstance(e, SystemExit):
+            raise
+        code = exit_code_for(e)
+        if code is None:
+            raise
+        sys.exit(code)
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 from .analysis.series import Series, cut_series, resample_series, series_from_bars
 from .config import EQUITY_ROLES, Watchlist, default_watchlist
 from .data import calendar as xcal
+from .data.dates import parse_asof, parse_date
+from .data.errors import DataError
 from .data.resample import cut
 from .findings import Finding, sort_key
 
@@ -25,7 +27,7 @@ MIN_DAILY_BARS = 2
 def _asof_of(bars: Mapping[str, pd.DataFrame | Series], asof: str | None) -> pd.Timestamp:
     """``asof``, or the latest last date of ``bars`` (Bars or daily Series)."""
     if asof is not None:
-        return pd.Timestamp(asof)
+        return pd.Timestamp(parse_date(asof, "asof"))
     lasts = [pd.Timestamp(b.dates[-1]) if isinstance(b, Series) else b.index[-1]
              for b in bars.values() if len(b)]
     if not lasts:
@@ -128,14 +130,41 @@ def _single(d: Series, w: Series) -> list[Finding]:
     return out
 
 
+def validated(bars: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each frame checked and normalised with the rules (and messages) files get: a DataError
+    naming ``bars['SYMBOL']``, the row, the date and the rule broken. yfinance frames (Date
+    index, ``Adj Close``, one-ticker column levels) are normalised."""
+    from .data.validate import validate_frame
+
+    if not isinstance(bars, Mapping):
+        raise TypeError(f"bars must be a mapping of symbol -> DataFrame, not "
+                        f"{type(bars).__name__}")
+    out: dict[str, pd.DataFrame] = {}
+    for sym, frame in bars.items():
+        if not isinstance(sym, str) or not sym.strip():
+            raise DataError("bars", f"symbol {sym!r} is not a non-empty string")
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"bars[{sym!r}]", f"a DataFrame is needed, not "
+                            f"{type(frame).__name__}")
+        out[sym] = validate_frame(frame, f"bars[{sym!r}]")[0]
+    return out
+
+
 def analyze(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
             watchlist: Watchlist | None = None) -> list[Finding]:
     """All findings for the given symbols as of ``asof`` (default: the latest date in the data).
 
     Per symbol: records, moves, reversals, zones, breakouts, targets (daily) and trend lines,
     channels, analogs (weekly). Across symbols: relative strength for the watchlist's pairs,
-    leadership among stock indices/ETFs and the cross-asset comparison by role.
+    leadership among stock indices/ETFs and the cross-asset comparison by role. The frames are
+    validated first (:func:`validated`) and ``asof`` must be a ``YYYY-MM-DD`` date.
     """
+    return analyze_bars(validated(bars), parse_asof(asof, "asof"), watchlist)
+
+
+def analyze_bars(bars: Mapping[str, pd.DataFrame], asof: str | None = None,
+                 watchlist: Watchlist | None = None) -> list[Finding]:
+    """:func:`analyze` of Bars that are already validated (read by tapereader's readers)."""
     from .analysis.relative import find_cross_asset, find_leadership, find_relative
 
     wl = watchlist or default_watchlist()

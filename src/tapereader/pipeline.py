@@ -47,11 +47,21 @@ def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist
 
 
 def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist,
-                     symbols: list[str] | None, db: Path | None = None) -> Run:
+                     symbols: list[str] | None, db: Path | None = None,
+                     asof_param: str = "asof") -> Run:
     """Read the symbols' files (bad files reported, not fatal), or their bars from the DuckDB
-    store when ``db`` is given, and analyze as of ``asof``."""
+    store when ``db`` is given, and analyze as of ``asof``.
+
+    ``asof`` is checked as in every command (DateError naming ``asof_param``): not a date,
+    in the future, before every symbol's data, after every symbol's last bar.
+    """
+    from .data.dates import check_asof, parse_asof
     from .data.readers import list_symbols, read_folder
-    from .engine import analyze, findings_document
+    from .engine import analyze_bars, findings_document
+
+    asof = parse_asof(asof, asof_param)
+    if asof is not None:
+        check_asof(asof, [], [], asof_param)  # the future: before reading anything
 
     if db is not None:
         syms, res = _read_store(db, symbols, watchlist)
@@ -68,15 +78,14 @@ def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist
     bars = {s: res.bars[s] for s in syms if s in res.bars}
     errors: dict[str, DataError] = dict(res.errors)
     if asof is not None:
+        check_asof(asof, [b.index[0] for b in bars.values() if len(b)],
+                   [b.index[-1] for b in bars.values() if len(b)], asof_param)
         at = pd.Timestamp(asof)
         for s in [s for s, b in bars.items() if not len(b) or b.index[0] > at]:
             b = bars.pop(s)
-            first = b.index[0].date() if len(b) else None
+            starts = b.index[0].date() if len(b) else None
             errors[s] = DataError(s, f"no bars on or before {asof}"
-                                  + (f" (its data starts {first})" if first else ""))
-        if not bars:
-            raise DataError(str(folder), f"no bars on or before {asof} for "
-                            f"{', '.join(syms[:5])}{' ...' if len(syms) > 5 else ''}")
-    found = analyze(bars, asof, watchlist)
+                                  + (f" (its data starts {starts})" if starts else ""))
+    found = analyze_bars(bars, asof, watchlist)
     doc = findings_document(found, bars, asof)
     return Run(bars, found, doc, errors)

@@ -11,7 +11,9 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,17 +61,51 @@ def plan_charts(bars: Mapping[str, pd.DataFrame], findings: list[Finding], wl: W
     from .story.names import Names
 
     names = Names(wl)
-    return [(spec.name, lambda d, spec=spec: draw(spec, bars, asof, d, names))
-            for spec in chart_plan(findings, note, wl, asof, present=bars)]
+
+    def render(spec: Any) -> Callable[[Path], Any]:
+        return lambda d: draw(spec, bars, asof, d, names)
+
+    return [(spec.name, render(spec)) for spec in chart_plan(findings, note, wl, asof,
+                                                              present=bars)]
+
+
+_OLD_REPORT_SUFFIXES = (".html", ".md", ".txt", ".json", ".png", ".svg")
+
+
+def written_by_report(out_dir: Path) -> set[str] | None:
+    """The names the report in ``out_dir`` wrote (its manifest, the marker file), None when
+    the folder holds no report. A marker without a manifest (older reports) stands for the
+    report's own kinds of files."""
+    marker = out_dir / MARKER
+    if not marker.is_file():
+        return None
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    names = {x for x in lines[1:] if x.strip()}
+    if names:
+        return names
+    return {p.name for p in out_dir.iterdir() if p.is_file()
+            and p.suffix.lower() in _OLD_REPORT_SUFFIXES}
 
 
 def _check_target(out_dir: Path) -> None:
+    """Refuse (before writing anything) a target that is not a folder, or a folder holding
+    anything the previous report did not write: replacing the report never deletes it."""
     if out_dir.exists():
         if not out_dir.is_dir():
             raise ReportError(f"{out_dir}: exists and is not a folder")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        present = {p.name for p in out_dir.iterdir()} - {MARKER}
+        if not present:
+            return
+        ours = written_by_report(out_dir)
+        if ours is None:
             raise ReportError(f"{out_dir}: folder is not empty and holds no previous report; "
                               f"choose a new or empty folder (nothing was written)")
+        foreign = sorted(present - ours)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+            raise ReportError(f"{out_dir}: holds files the report did not write ({shown}); "
+                              f"move them or choose another folder (nothing was written "
+                              f"or deleted)")
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:
@@ -115,8 +151,9 @@ def render_into(folder: Path, bars: Mapping[str, pd.DataFrame], findings: list[F
         date=numbers.date(asof),
         used=sorted((f.to_dict() for f in note.used), key=lambda d: (d["kind"], d["symbol"])))
     _write(folder / "index.html", page)
-    _write(folder / MARKER, "written by tapereader report\n")
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
+    _write(folder / MARKER, "written by tapereader report; its files:\n"
+           + "".join(f"{n}\n" for n in files))
     return ReportResult(folder, files, note.headline, charts, skipped, note)
 
 
@@ -140,3 +177,16 @@ def write_report(bars: Mapping[str, pd.DataFrame], findings: list[Finding], docu
         raise
     res.out_dir = out_dir
     return res
+
+
+class _CallableModule(types.ModuleType):
+    """``tapereader.report(frames, out_dir, asof=...)`` is :func:`tapereader.api.report`:
+    the package's public verb and this module share the name ``report``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> ReportResult:
+        from .api import report
+
+        return report(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

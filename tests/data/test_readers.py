@@ -139,21 +139,18 @@ def test_real_folder_reads_without_errors(market_dir):
     assert res.bars["RUT"].loc["2013-07-08", "close"] == pytest.approx(1009.25, abs=5e-3)
 
 
-def test_reading_is_vectorised(market_dir, tmp_path):
-    """A 3000-row file reads in a few ms (target 5 ms); the loose bound catches per-row loops."""
-    import time
+def test_reading_is_vectorised(market_dir, tmp_path, monkeypatch):
+    """A plain 3000-row file takes the fast path: no per-row pandas work (the wall time is
+    in benchmarks/reading.py). Counted, not timed: the general path is never entered."""
+    from tapereader.data import readers
 
     path = tmp_path / "G.csv"
     lines = (market_dir / "GSPC.csv").read_text().splitlines()[:3001]
     path.write_text("\n".join(lines) + "\n")
-    read_bars(path)
-    times = []
-    for _ in range(15):
-        t = time.perf_counter()
-        bars, _ = read_bars(path)
-        times.append(time.perf_counter() - t)
-    assert len(bars) == 3000
-    assert min(times) < 0.015, f"best of 15 reads took {min(times) * 1000:.1f} ms"
+    calls = []
+    monkeypatch.setattr(readers, "_read_any_csv", lambda *a: calls.append(a))
+    bars, _ = read_bars(path)
+    assert len(bars) == 3000 and calls == []
 
 
 @pytest.mark.parametrize("name", ["yahoo.csv", "stooq.csv", "stooq_pl.csv", "stooq_bulk.csv",

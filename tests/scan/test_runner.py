@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tapereader.data.dates import NotADate
 from tapereader.scan import ScanError, run_scan, write_scan
 from tapereader.scan.runner import chunked, scan_symbol
 from tests.scan import standin
@@ -104,7 +105,7 @@ def test_bad_arguments(small_universe, tmp_path):
         run_scan(small_universe, ASOF, engine="spark")
     with pytest.raises(ScanError, match="data folder not found"):
         run_scan(tmp_path / "nope", ASOF)
-    with pytest.raises(ScanError, match="not a date"):
+    with pytest.raises(NotADate, match="asof 'July 2013x' is not a date"):
         run_scan(small_universe, "July 2013x")
     (tmp_path / "empty").mkdir()
     with pytest.raises(ScanError, match="no symbol files"):

@@ -296,7 +296,7 @@ def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
                    f"{figures['broken_date']}")
         word = "the next" if nearest else "a major"
         summary = (f"{s.symbol}: {word} {role} in the chart's memory is the {name} at "
-                   f"{figures['level']} ({figures['level_date']}), {abs(figures['pct_away'])}% "
+                   f"{figures['level']} ({figures['level_date']}), {abs(figures['pct_away'])}% "  # type: ignore[arg-type]
                    f"{'above' if d < 0 else 'below'} the close (a {figures['swing_pct']}% "
                    f"swing, {lv.touches} touch{'es' if lv.touches != 1 else ''}{was}).")
         out.append(Finding("major_level", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), figures,

@@ -259,7 +259,7 @@ def _structure(s: Series, swings: Swings | None) -> list[Finding]:
     """Higher highs and higher lows (or lower) from the last two swing highs and lows."""
     if swings is None:
         try:
-            from .swings import find_swings  # type: ignore[attr-defined]
+            from .swings import find_swings
             swings = find_swings(s)
         except (ImportError, NotImplementedError):
             return []

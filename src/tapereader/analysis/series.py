@@ -63,7 +63,7 @@ def series_from_arrays(bars: BarArrays, symbol: str) -> Series:
     writable float64 (read-only Arrow buffers are copied: numba would compile again)."""
     cols = {name: np.full(len(bars), np.nan) if (v := bars.values.get(name)) is None
             else np.require(v, dtype=np.float64, requirements=("C", "W")) for name in _COLUMNS}
-    return Series(symbol, "daily", bars.dates.astype("datetime64[D]"), **cols)
+    return Series(symbol, "daily", bars.dates.astype("datetime64[D]"), **cols)  # type: ignore[arg-type]
 
 
 def cut_series(s: Series, asof: pd.Timestamp | str | None) -> Series:
@@ -108,7 +108,8 @@ def _price_columns(bars: pd.DataFrame) -> dict[str, np.ndarray]:
     return {name: got[name] if name in got else nan.copy() for name in _COLUMNS}
 
 
-def resample_series(d: Series, timeframe: str, asof: str | np.datetime64 | None = None) -> Series:
+def resample_series(d: Series, timeframe: str,
+                    asof: str | np.datetime64 | pd.Timestamp | None = None) -> Series:
     """Weekly/monthly Series from a daily one, on arrays (same rules as ``data.resample``)."""
     from ..data.resample import aggregate
 

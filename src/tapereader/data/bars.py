@@ -52,7 +52,7 @@ class BarArrays:
     @classmethod
     def from_frame(cls, bars: Bars) -> BarArrays:
         """The arrays of validated Bars."""
-        return cls(bars.index.as_unit("ns").to_numpy(),
+        return cls(pd.DatetimeIndex(bars.index).as_unit("ns").to_numpy(),
                    {k: bars[k].to_numpy(dtype=np.float64) for k in COLUMNS if k in bars})
 
 

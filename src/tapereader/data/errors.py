@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 
 class TapereaderError(Exception):
-    """Base class for errors shown to users as one line (the CLI prints ``str(err)``)."""
+    """Base class for errors shown to users as one line (the CLI prints ``str(err)``).
+
+    ``exit_code``: the CLI's exit status for it (2 for usage errors, as click uses).
+    """
+
+    exit_code: int = 1
 
 
 class DataError(TapereaderError):

@@ -130,7 +130,10 @@ def update(
     Errors (network, unknown symbol, bad data) are caught per symbol into the report.
     """
     syms = [s.strip().upper() for s in symbols]
-    end = pd.Timestamp(asof).date() if asof is not None else last_closed_session()
+    from .dates import check_asof, parse_date
+
+    end = parse_date(asof, "asof") if asof is not None else last_closed_session()
+    check_asof(end.isoformat(), [], [])  # not in the future
     report = FetchReport()
     for i, sym in enumerate(syms, 1):
         report.results.append(_update_one(store, provider, sym, end, start))

@@ -65,6 +65,11 @@ def _read(path: Path | str) -> tuple[BarArrays | Bars, list[DataWarning]]:
     if suffix not in SUFFIXES:
         raise DataError(src, f"unsupported file type {path.suffix!r} (use .csv or .parquet)")
     if not path.is_file():
+        if path.is_symlink() and not path.exists():
+            raise DataError(src, f"dangling symbolic link (to {os.readlink(path)}, which does "
+                                 f"not exist)")
+        if path.is_dir():
+            raise DataError(src, "is a folder, not a file")
         raise DataError(src, "file not found")
     if suffix == ".parquet":
         fast = _read_plain_parquet(path, src)
@@ -73,8 +78,39 @@ def _read(path: Path | str) -> tuple[BarArrays | Bars, list[DataWarning]]:
     return fast if fast is not None else _read_any_csv(path, src)
 
 
+def _check_header(path: Path, src: str) -> None:
+    """Name the causes pandas would hide: a header cell repeated (pandas renames the second
+    ``close`` to ``close.1`` and it would be dropped), a file separated by semicolons (and
+    its decimal commas), reported as missing columns otherwise."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            head = [f.readline(), f.readline()]
+    except (OSError, UnicodeDecodeError):
+        return  # _read_csv names it
+    cells = next(csv.reader([head[0]]), [])
+    canon = [canonical_name(c) for c in cells]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(canon):
+        if name is None:
+            continue
+        if name in seen:
+            raise DataError(src, f"columns {seen[name] + 1} ({cells[seen[name]].strip()!r}) and "
+                                 f"{i + 1} ({cells[i].strip()!r}) both mean {name}", "header")
+        seen[name] = i
+    if len(cells) <= 1 and head[0].count(";") >= 4:
+        semi = [canonical_name(c) for c in head[0].strip().split(";")]
+        if "date" in semi and "close" in semi:
+            comma = re.search(r"\d,\d", head[1]) is not None
+            raise DataError(src, "separated by semicolons, not commas"
+                            + (" (with decimal commas)" if comma else "")
+                            + ": export it as CSV with commas and decimal points", "header")
+
+
 def _read_any_csv(path: Path, src: str) -> tuple[Bars, list[DataWarning]]:
     """The general path: any layout pandas reads, each problem named by validate_frame."""
+    _check_header(path, src)
     df = normalize_columns(_read_csv(path), src)
     lines = None
     if "date" in df.columns:
@@ -188,6 +224,8 @@ def _read_plain_parquet(path: Path, src: str) -> tuple[BarArrays, list[DataWarni
             values[name] = col.to_numpy().astype(np.float64)
         else:
             return None
+    if dates is None:
+        return None
     return arrays_if_valid(dates, values, src)
 
 
@@ -209,7 +247,9 @@ def _files(folder: Path) -> dict[str, list[Path]]:
         raise DataError(str(folder), "data folder not found")
     out: dict[str, list[Path]] = {}
     for p in folder.iterdir():
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file():
+        # folders named X.csv and dangling links too: reading them names the problem
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and (
+                p.is_file() or p.is_dir() or p.is_symlink()):
             out.setdefault(p.stem, []).append(p)
     return out
 

@@ -14,6 +14,7 @@ messages come from one place.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numba
 import numpy as np
@@ -58,6 +59,8 @@ def normalize_columns(df: pd.DataFrame, source: str = "frame") -> pd.DataFrame:
     A frame whose dates are its index (named Date/date, as yfinance returns) gets them
     as a ``date`` column. Two headers meaning the same column are an error.
     """
+    if isinstance(df.columns, pd.MultiIndex):
+        df = _one_ticker_level(df, source)
     cols = list(df.columns)
     canon = [canonical_name(c) for c in cols]
     if "date" not in canon and (canonical_name(df.index.name) == "date"
@@ -77,6 +80,20 @@ def normalize_columns(df: pd.DataFrame, source: str = "frame") -> pd.DataFrame:
     out = df.loc[:, list(seen.values())]
     out.columns = list(seen)
     return out
+
+
+def _one_ticker_level(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """yfinance's ``(Price, Ticker)`` columns for one ticker: keep the price level."""
+    for level in range(df.columns.nlevels):
+        names = [canonical_name(x) for x in df.columns.get_level_values(level)]
+        others = [df.columns.get_level_values(k) for k in range(df.columns.nlevels)
+                  if k != level]
+        if any(n is not None for n in names) and all(len(set(o)) == 1 for o in others):
+            out = df.copy(deep=False)
+            out.columns = list(df.columns.get_level_values(level))
+            return out
+    raise DataError(source, "columns have several levels (one frame per ticker is needed: "
+                            "frame.xs(ticker, axis=1, level=1))", "header")
 
 
 class _Rows:
@@ -155,8 +172,8 @@ def _parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return vals, bad | np.isinf(vals)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.10g}"
+def _fmt(x: Any) -> str:
+    return f"{float(x):.10g}"
 
 
 def validate_frame(
@@ -203,12 +220,13 @@ def validate_frame(
     # numbers: parsable, prices present
     present = [c for c in COLUMNS if c in df.columns]
     values: dict[str, np.ndarray] = {}
-    for c in present:
-        vals, bad = _parse_numbers(df[c])
-        rows.fail(bad, f"unparsable number in {c}", lambda i, c=c: repr(str(df[c].iloc[i])))
-        values[c] = vals
-    for c in PRICE_COLUMNS:
-        rows.fail(np.isnan(values[c]), f"missing {c}")
+    for name in present:
+        vals, bad = _parse_numbers(df[name])
+        rows.fail(bad, f"unparsable number in {name}",
+                  lambda i, name=name: repr(str(df[name].iloc[i])))
+        values[name] = vals
+    for k in PRICE_COLUMNS:
+        rows.fail(np.isnan(values[k]), f"missing {k}")
 
     # order
     step = np.diff(dates.view("int64"))
@@ -349,7 +367,7 @@ def _summarise(found: list[DataWarning], total: int, source: str, what: str,
 def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
     """Warnings about suspicious but legal data in validated Bars."""
     values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
-    return _warnings(bars.index.as_unit("ns").to_numpy(), values, source)
+    return _warnings(pd.DatetimeIndex(bars.index).as_unit("ns").to_numpy(), values, source)
 
 
 def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,

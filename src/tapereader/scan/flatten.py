@@ -106,7 +106,7 @@ def flatten(f: Finding) -> Row:
 def _cells(figures: dict[str, Any]) -> list[tuple[str, Any]]:
     """The ``figures.*`` cells of one finding: (column, value), None for an empty cell."""
     names = _NAMES
-    out = []
+    out: list[tuple[str, Any]] = []
     add = out.append
     for k, v in figures.items():
         name = names.get(k) or _name(k)

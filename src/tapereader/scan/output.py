@@ -13,26 +13,49 @@ from .runner import ScanError, ScanResult
 FORMATS = (".csv", ".parquet")
 
 
+def check_out(out: Path | str) -> Path:
+    """``out`` if the scan table can be written there (checked before a scan starts), else a
+    ScanError naming ``out``: a .csv/.parquet name, in a folder that exists and can be
+    written, not a folder itself."""
+    out = Path(out)
+    if out.suffix.lower() not in FORMATS:
+        raise ScanError(f"--out {out}: use a .csv or .parquet file name")
+    if out.is_dir():
+        raise ScanError(f"--out {out}: is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise ScanError(f"--out {out}: folder {out.parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as e:
+        raise ScanError(f"--out {out}: cannot write in {out.parent} "
+                        f"({e.strerror or e})") from None
+    os.close(fd)
+    os.unlink(tmp)
+    return out
+
+
 def write_scan(result: ScanResult, out: Path) -> Path:
     """Write ``result.rows`` to ``out`` (``.csv`` or ``.parquet``); returns the path.
 
     The file appears complete or not at all. Same rows give the same bytes, whichever
-    engine produced them.
+    engine produced them. Every error names ``out`` (never the temporary file).
     """
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ScanError(f"--out {out}: use a .csv or .parquet file name")
-    if not out.parent.is_dir():
-        raise ScanError(f"--out {out}: folder {out.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    out = check_out(out)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as e:
+        raise ScanError(f"--out {out}: cannot write in {out.parent} "
+                        f"({e.strerror or e})") from None
     os.close(fd)
     try:
-        if suffix == ".csv":
+        if out.suffix.lower() == ".csv":
             to_csv(result.rows, tmp)
         else:
             result.rows.to_parquet(tmp, index=False, engine="pyarrow")
         os.replace(tmp, out)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ScanError(f"--out {out}: cannot write it ({e.strerror or e})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.series import Series, cut_series, series_from_arrays
+from ..data.dates import DateError, check_asof, parse_asof
 from ..data.errors import DataError, TapereaderError
 from ..findings import KINDS, Finding
 from . import flatten, rating
@@ -111,7 +112,9 @@ def scan_symbol(path: str | Path, asof: str | None, kinds: tuple[str, ...] | Non
                             read_s=time.perf_counter() - t0)
     t1 = time.perf_counter()
     if analyze is None:
-        from ..engine import analyze_series as analyze
+        from ..engine import analyze_series
+
+        analyze = analyze_series
     try:
         found = analyze(daily, asof)
     except Exception as e:
@@ -153,7 +156,8 @@ def symbol_files(data_dir: Path) -> tuple[list[Path], dict[str, str]]:
     wanted = set(list_symbols(data_dir))
     by_symbol: dict[str, list[Path]] = {}
     for p in sorted(data_dir.iterdir()):
-        if p.stem in wanted and p.suffix.lower() in (".csv", ".parquet") and p.is_file():
+        if p.stem in wanted and p.suffix.lower() in (".csv", ".parquet") and (
+                p.is_file() or p.is_dir() or p.is_symlink()) and not p.name.startswith("."):
             by_symbol.setdefault(p.stem, []).append(p)
     paths: list[Path] = []
     errors: dict[str, str] = {}
@@ -340,7 +344,8 @@ def _run(paths: list[Path], asof: str | None, kinds: tuple[str, ...] | None,
 def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
              scheduler: str | None = None, kinds: Sequence[str] | None = None,
              workers: int | None = None, progress: Progress | None = None, *,
-             analyze: Analyze | None = None, paths: Sequence[Path] | None = None) -> ScanResult:
+             analyze: Analyze | None = None, paths: Sequence[Path] | None = None,
+             asof_param: str = "asof") -> ScanResult:
     """Scan every symbol file in ``data_dir`` as of ``asof`` with the single-symbol engine.
 
     ``engine``: "local" (a process pool on all cores) or "dask" (``scheduler`` address, or
@@ -350,17 +355,17 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     per symbol. ``asof=None`` means the latest date in the folder: symbols whose data ends
     earlier are scanned again as of that date (so they report ``stale``). ``analyze``
     replaces ``engine.analyze_series`` (a module-level function, for tests); ``paths``
-    scans these files instead of listing ``data_dir``.
+    scans these files instead of listing ``data_dir``. An ``asof`` that is not a date, in
+    the future, before every symbol's data or after every symbol's last bar is a DateError
+    naming ``asof_param``, as in every command.
     """
     t_start = time.perf_counter()
     if engine not in ENGINES:
         raise ScanError(f"unknown scan engine {engine!r}: use local or dask")
     ks = _check_kinds(kinds)
-    if asof is not None:
-        try:
-            asof = pd.Timestamp(asof).date().isoformat()
-        except ValueError:
-            raise ScanError(f"asof {asof!r} is not a date (use YYYY-MM-DD)") from None
+    asof = parse_asof(asof, asof_param)
+    given = asof is not None
+    check_asof(asof, [], [], asof_param)  # not in the future, before any work
     data_dir = Path(data_dir)
     listing_errors: dict[str, str] = {}
     if paths is None:
@@ -389,6 +394,8 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
                     again = _Collector(len(behind), None)
                     _run(behind, asof, ks, analyze, nw, client, again)
                     results.update(again.results)
+    if asof is not None and given:
+        _check_range(results, asof, asof_param)
     t_post = time.perf_counter()
     with _gc_paused():
         res = _assemble(results, asof, engine)
@@ -398,6 +405,18 @@ def run_scan(data_dir: Path, asof: str | None, engine: str = "local",
     timings["wall_s"] = time.perf_counter() - t_start
     res.timings = timings
     return res
+
+
+def _check_range(results: dict[str, SymbolResult], asof: str, param: str) -> None:
+    """The asof range errors every command gives: before every symbol's data (no symbol
+    has a bar on or before it) or after every symbol's last bar."""
+    ok = [r for r in results.values() if r.error is None]
+    if not ok:
+        return
+    lasts = [r.last_date for r in ok if r.last_date]
+    if not lasts:
+        raise DateError(f"no bars on or before {asof} ({param}) in any symbol file")
+    check_asof(asof, [], lasts, param)
 
 
 def _assemble(results: dict[str, SymbolResult], asof: str | None, engine: str) -> ScanResult:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .runner import FRESH_SESSIONS, ScanResult
 
@@ -55,10 +56,10 @@ def _fmt(v: Any, pct: bool = False) -> str:
 
 
 def _table(title: str, frame: pd.DataFrame, cols: list[tuple[str, str]], top: int,
-           pct: tuple[str, ...] = ()) -> Table | str:
+           pct: tuple[str, ...] = ()) -> Table | Text:
     frame = frame.drop_duplicates(subset=[c for c, _ in cols])  # same line, same event
     if frame.empty:
-        return f"[bold]{title}[/]: none"
+        return Text.assemble((title, "bold"), ": none")
     shown = frame.head(top)
     more = f" (top {top} of {len(frame)})" if len(frame) > top else f" ({len(frame)})"
     t = Table(title=title + more, title_justify="left")

@@ -221,7 +221,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                  if f.figures.get("basis") == "close" and s not in record_syms
                  and s != bp.bench
                  and float(f.figures["pct"]) < 0 and ranking.is_index(s, wl)][:2]
-    moves = []
+    moves: list[Any] = []
     for s in ([lead.leader] if lead else []) + [r.symbol for r in records[:2]] + focus[:1]:
         s = index_of(s, wl, present)
         m = ranking.signature_move(findings, s)
@@ -269,7 +269,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     rising = ctx_rising(lead, at_record, bp.state) and not bigpicture.falling(
         bp.state, bp.day, bp.notable)
 
-    ctx = {
+    ctx: dict[str, Any] = {
         "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
         "levels": level_info, "records": records, "distances": distances, "moves": moves,
         "bp": bp, "sw": bigpicture.state_words(bp.state),

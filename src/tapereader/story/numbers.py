@@ -199,7 +199,9 @@ def untraced(text: str, findings: Iterable[Any], names: Iterable[str] = (),
     text = _MONTH_YEAR.sub(month_year, text)
     text = _DAY_MONTH.sub(day_month, text)
     text = re.sub(r"\b\d{4}-\d{2}-\d{2}\b",
-                  lambda m: (" " if m.group(0) in dates else bad.append(m.group(0)) or " "), text)
+                  lambda m: (" " if m.group(0) in dates
+                             else bad.append(m.group(0)) or " "),  # type: ignore[func-returns-value]
+                  text)
     years = {d[:4] for d in dates}
     for m in _NUMBER.finditer(text):
         if m.group(0) in years:

@@ -69,7 +69,7 @@ def role_rank(symbol: str, wl: Watchlist) -> int:
 
 def trendline_weight(f: Finding, wl: Watchlist) -> float:
     """How much a trend line matters: its state, the instrument's role, its own score."""
-    w = STATE_WEIGHT.get(f.figures.get("state"), 1.0)
+    w = STATE_WEIGHT.get(str(f.figures.get("state")), 1.0)
     if wl.role(f.symbol) == "benchmark":
         w *= 2.0
     elif wl.role(f.symbol) in EQUITY_ROLES:

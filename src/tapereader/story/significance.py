@@ -51,7 +51,7 @@ def day_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list[di
 
 def record_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list[dict[str, Any]]:
     """Record closes of the stock indices (highs and lows) and of other asset classes."""
-    out = []
+    out: list[dict[str, Any]] = []
     for f in bpm.record_closes(findings, wl, asof):
         drought = int(f.figures.get("run_sessions") or 1) == 1 and bpm.years_between(
             str(f.figures["previous_date"]), asof) >= DROUGHT_YEARS

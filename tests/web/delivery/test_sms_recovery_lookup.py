@@ -7,6 +7,7 @@ import datetime as dt
 
 from tapereader.web.delivery.sms import FileBackend, SmsChannel, TwilioBackend
 from tests.web.fakes.fake_twilio import fake_twilio  # noqa: F401
+from tests.web.fakes.smtp_sink import smtp_sink  # noqa: F401
 
 
 def test_messages_since_on_twilio(fake_twilio):  # noqa: F811
@@ -30,3 +31,18 @@ def test_messages_since_on_files(tmp_path):
     sid = ch.send("+12025550101", "hello")
     assert ch.messages_since("+12025550101", before) == [(sid, "hello")]
     assert ch.messages_since("+12025550199", before) == []
+
+
+def test_email_channel_keeps_one_smtp_session(smtp_sink):  # noqa: F811
+    """h16's addition to EmailChannel: one SMTP session for many messages."""
+    from django.core.mail import EmailMessage
+
+    from tapereader.web.delivery.email import EmailChannel
+
+    ch = EmailChannel(smtp_sink.url)
+    ch.send(EmailMessage("one", "body", "a@example.org", ["b@example.org"]))
+    session = ch.connection.connection
+    ch.send(EmailMessage("two", "body", "a@example.org", ["c@example.org"]))
+    assert session is not None and ch.connection.connection is session
+    smtp_sink.wait_for(2)
+    ch.close()

@@ -9,7 +9,8 @@ from .base import Provider
 from .stooq import StooqProvider
 from .yahoo import YahooProvider
 
-PROVIDERS = {"yahoo": YahooProvider, "stooq": StooqProvider}
+PROVIDERS: dict[str, type[YahooProvider] | type[StooqProvider]] = {
+    "yahoo": YahooProvider, "stooq": StooqProvider}
 
 
 def get_provider(name: str, **kwargs: object) -> Provider:
@@ -25,7 +26,8 @@ def get_provider(name: str, **kwargs: object) -> Provider:
     env = os.environ.get(f"TAPEREADER_{name.upper()}_URL")
     if env and "base_url" not in kwargs:
         kwargs["base_url"] = env
-    return cls(**kwargs)  # type: ignore[arg-type]
+    provider: Provider = cls(**kwargs)  # type: ignore[arg-type]
+    return provider
 
 
 __all__ = ["PROVIDERS", "Provider", "StooqProvider", "YahooProvider", "get_provider"]

@@ -189,8 +189,12 @@ class EmailChannel:
     @property
     def connection(self) -> BaseEmailBackend:
         if self._connection is None:
-            self._connection = get_connection(self.config.backend, fail_silently=False,
-                                              **self.config.options)
+            conn = get_connection(self.config.backend, fail_silently=False,
+                                  **self.config.options)
+            # h16: open it here, so send_messages reuses the session instead of opening and
+            # closing an SMTP connection per message (Django closes one it opened itself)
+            conn.open()
+            self._connection = conn
         return self._connection
 
     def close(self) -> None:

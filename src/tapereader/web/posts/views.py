@@ -53,27 +53,17 @@ def post_detail(request: HttpRequest, year: int, month: str, day: str, slug: str
         date = dt.date(year, int(month), int(day))
     except ValueError:
         raise Http404("no such date") from None
-    session = Post.objects.public().prefetch_related("tags", "charts").filter(date=date)
-    post = session.filter(slug=slug).first()
+    on_day = Post.objects.public().prefetch_related("tags", "charts").filter(date=date)
+    post = on_day.filter(slug=slug).first()
     if post is None:  # an old slug: the session's note (alerts share its date)
-        post = get_object_or_404(session, kind="note")
+        post = get_object_or_404(on_day, kind="note")
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     charts = [c for c in post.charts.all() if c.shown]
     newer = Post.objects.public().filter(date__gt=post.date).order_by("date").first()
     older = Post.objects.public().filter(date__lt=post.date).order_by("-date").first()
     return render(request, "posts/post.html", {
-        "post": post, "charts": charts, **main_chart(charts),
+        "post": post, "charts": charts, "main_chart": charts[0] if charts else None,
         "related": related_posts(post), "newer": newer, "older": older})
-
-
-def main_chart(charts: list[Chart]) -> dict:
-    """The chart for the OpenGraph/Twitter card: the first one shown, as PNG."""
-    if not charts:
-        return {"main_chart": None}
-    c = charts[0]
-    w, h = c.size
-    return {"main_chart": c, "main_chart_png": c.url("png"), "main_chart_width": w,
-            "main_chart_height": h}
 
 
 @require_safe
