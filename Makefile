@@ -1,4 +1,5 @@
-# One command each, on a fresh machine: `make report` (the daily note) and `make test`.
+# One command each, on a fresh machine: `make site` (the site with the reference note and the
+# sessions before it at http://127.0.0.1:8000), `make report` (the note as files) and `make test`.
 # Both create .venv and install tapereader with the exact versions in constraints.txt first.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,8 +9,10 @@ ASOF   ?= 2013-07-08
 # the real market data of this checkout, unless $TAPEREADER_DATA names another folder
 export TAPEREADER_DATA ?= $(abspath ../shared/data/market)
 OUT    ?= out
+SITE_FROM ?= 2013-06-28
+PORT   ?= 8000
 
-.PHONY: install report findings test lint bench clean
+.PHONY: install site report findings test lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# publish the reference note and the sessions before it into the embedded SQLite, then serve
+site: $(STAMP)
+	$(BIN)/tapereader publish --from $(SITE_FROM) --to $(ASOF)
+	$(BIN)/tapereader serve --port $(PORT)
 
 report: $(STAMP)
 	$(BIN)/tapereader report --asof $(ASOF) --out $(OUT)

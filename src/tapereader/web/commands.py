@@ -1,7 +1,8 @@
 """The site's commands: publish, serve, manage (h13-site); send, worker, daily (h16-delivery).
 
 ``cli.py`` calls ``register(app)``; each command imports Django only when it runs, so the
-other commands stay as fast as before.
+other commands stay as fast as before. Errors are TapereaderError, which cli.main prints as
+one line.
 """
 
 from __future__ import annotations
@@ -11,16 +12,185 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+
+from ..data.errors import TapereaderError
 
 SETTINGS = "tapereader.web.settings"
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
 
 
 def setup_django() -> None:
     """Configure Django with the site's settings (once per process)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
+
+
+def migrate_embedded() -> None:
+    """Bring the embedded SQLite database up to date (the first serve or publish creates it).
+    A PostgreSQL database is migrated by its operator: ``tapereader manage migrate``."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor == "sqlite":
+        Path(connection.settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)
+        return
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise TapereaderError(f"the site's database {connection.settings_dict['NAME']} needs "
+                              f"migrating: run `tapereader manage migrate`")
+
+
+def _date(value: str | None, flag: str) -> str | None:
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise TapereaderError(f"{flag} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def sessions_between(start: str, end: str) -> list[str]:
+    """The XNYS sessions from ``start`` to ``end`` inclusive, as ISO dates."""
+    from ..data.calendar import xnys
+
+    if start > end:
+        raise TapereaderError(f"--from {start} is after --to {end}")
+    return [d.date().isoformat() for d in xnys().sessions_in_range(start, end)]
+
+
+def publish(
+    asof: Annotated[str | None, typer.Option("--asof", help="The session to publish "
+                                             "(YYYY-MM-DD).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Backfill: first session.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Backfill: last session.")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Store as a draft (not public).")
+                     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a post the author edited.")
+                     ] = False,
+    data: Annotated[Path | None, typer.Option("--data", help="Folder of SYMBOL.csv/.parquet "
+                                              "files (default $TAPEREADER_DATA).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Read bars from this DuckDB store "
+                                            "instead of --data.")] = None,
+    watchlist: Annotated[Path | None, typer.Option("--watchlist", help="Watchlist TOML file.")
+                         ] = None,
+) -> None:
+    """Publish the note for a session as a post on the site (or backfill --from/--to)."""
+    a, s, e = _date(asof, "--asof"), _date(start, "--from"), _date(end, "--to")
+    if a and (s or e):
+        raise TapereaderError("give --asof DATE, or --from D1 --to D2, not both")
+    if bool(s) != bool(e):
+        raise TapereaderError("a backfill needs both --from and --to")
+    if not (a or s):
+        raise TapereaderError("publish needs --asof DATE (or --from D1 --to D2)")
+    if data is not None and db is not None:
+        raise TapereaderError("choose one of --data and --db")
+    from ..config import load_watchlist
+
+    wl = load_watchlist(watchlist) if watchlist else None
+    setup_django()
+    migrate_embedded()
+    from .posts.publishing import EditedPostError, publish_note
+
+    if a:
+        try:
+            post = publish_note(a, data=data, db=db, watchlist=wl, draft=draft, force=force)
+        except EditedPostError as x:
+            err.print(f"[yellow]not published[/]: {x}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        _say(post)
+        return
+    assert s and e
+    dates = sessions_between(s, e)
+    if not dates:
+        raise TapereaderError(f"no sessions from {s} to {e}")
+    from rich.progress import Progress
+
+    done, kept, failed = 0, [], {}
+    with Progress(console=err) as bar:
+        task = bar.add_task("publishing", total=len(dates))
+        for d in dates:
+            bar.update(task, description=f"publishing {d}")
+            try:
+                publish_note(d, data=data, db=db, watchlist=wl, draft=draft, force=force)
+                done += 1
+            except EditedPostError:
+                kept.append(d)
+            except TapereaderError as x:
+                failed[d] = str(x)
+            bar.advance(task)
+    out.print(f"published {done} of {len(dates)} sessions from {s} to {e}"
+              + (" as drafts" if draft else ""))
+    if kept:
+        err.print(f"[yellow]left as edited by the author[/] (use --force to replace): "
+                  f"{', '.join(kept)}", soft_wrap=True)
+    for d, why in failed.items():
+        err.print(f"[red]{d}[/]: {why}", soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _say(post) -> None:  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    state = "draft" if post.status == "draft" else "published"
+    out.print(f"[bold]{post.headline}[/]")
+    out.print(f"{state}: {settings.SITE_URL}{post.get_absolute_url()}")
+    for w in post.warnings:
+        err.print(f"[yellow]not traceable[/]: {w}")
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="gunicorn worker processes "
+                                         "(default: 2 per core, at least 2).")] = 0,
+) -> None:
+    """Serve the site under gunicorn (static files by whitenoise)."""
+    if not 0 < port < 65536:
+        raise TapereaderError(f"--port {port}: use 1-65535")
+    setup_django()
+    migrate_embedded()
+    from django.conf import settings
+
+    n = workers or max(2, 2 * (os.cpu_count() or 1))
+    url = f"http://{host}:{port}/"
+    out.print(f"serving {settings.SITE_URL if host == '127.0.0.1' and port == 8000 else url} "
+              f"({n} workers, Ctrl-C to stop)")
+    run_gunicorn(host, port, n)
+
+
+def run_gunicorn(host: str, port: int, workers: int) -> None:
+    """Run the site's WSGI app in gunicorn in this process (blocks until stopped)."""
+    from gunicorn.app.base import BaseApplication
+
+    class App(BaseApplication):
+        def load_config(self) -> None:
+            opts = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
+                    "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                    "timeout": 30, "graceful_timeout": 5, "keepalive": 5,
+                    "proc_name": "tapereader-site"}
+            for k, v in opts.items():
+                self.cfg.set(k, v)
+
+        def load(self):  # type: ignore[no-untyped-def]
+            from .wsgi import application
+
+            return application
+
+    App().run()
 
 
 def manage(ctx: typer.Context,
@@ -36,6 +206,8 @@ def manage(ctx: typer.Context,
 
 def register(app: typer.Typer) -> None:
     """Add the site's commands to the tapereader CLI."""
+    app.command()(publish)
+    app.command()(serve)
     app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
                                   "help_option_names": []})(manage)
     register_delivery(app)  # send, worker, daily (below)

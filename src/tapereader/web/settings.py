@@ -13,7 +13,8 @@ from . import siteconfig
 WEB_DIR = Path(__file__).resolve().parent
 SITE = siteconfig.load()
 
-SITE_URL = SITE.url
+SITE_URL = SITE.url  # the public base URL, no trailing slash (absolute links in feeds, mail)
+TAPEREADER_SITE_URL = SITE.url
 SECRET_KEY = SITE.secret_key
 DEBUG = SITE.debug
 ALLOWED_HOSTS = [SITE.host]
@@ -173,7 +174,7 @@ TAPEREADER_MAIL_FROM = _os.environ.get("TAPEREADER_MAIL_FROM", f"tapereader <not
 TAPEREADER_MAIL_DOMAIN = _os.environ.get("TAPEREADER_MAIL_DOMAIN", "")  # Message-ID domain
 TAPEREADER_UNSUBSCRIBE_MAILTO = _os.environ.get("TAPEREADER_UNSUBSCRIBE_MAILTO", "")
 TAPEREADER_CONTACT_EMAIL = _os.environ.get("TAPEREADER_CONTACT_EMAIL", f"help@{SITE.host}")
-TAPEREADER_PROGRAM_NAME = "tapereader Daily Note"
+TAPEREADER_PROGRAM_NAME = "Daily Trading Tips"  # issue 13: the SMS program's name
 TAPEREADER_SMS_FREQUENCY = "up to 3 messages per trading day"
 TAPEREADER_DEFAULT_TIMEZONE = "America/New_York"
 TAPEREADER_CONFIRM_MAX_AGE = 72 * 3600   # seconds a confirmation link works

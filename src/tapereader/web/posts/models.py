@@ -94,10 +94,14 @@ class Post(models.Model):
         return reverse("posts:post", kwargs={"year": self.date.year, "month": f"{self.date:%m}",
                                              "day": f"{self.date:%d}", "slug": self.slug})
 
+    def sorted_tags(self) -> list[Tag]:
+        """Symbols first, then themes, each alphabetically."""
+        return sorted(self.tags.all(), key=lambda t: (t.group != Tag.Group.SYMBOL, t.slug))
+
     def chart_refs(self) -> dict:
         from .rendering import ChartRef
 
-        return {c.name: ChartRef(c.url("svg"), c.url("png"), c.alt, c.shown)
+        return {c.name: ChartRef(c.url("svg"), c.url("png"), c.alt, c.shown, *c.size)
                 for c in self.charts.all()} if self.pk else {}
 
     def untraced(self) -> list[str]:
@@ -152,6 +156,14 @@ class Chart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post.date} {self.name}"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The PNG's width and height in pixels (from its header), or 700 x 400."""
+        b = bytes(self.png[:24]) if self.png else b""
+        if len(b) == 24 and b[:8] == b"\x89PNG\r\n\x1a\n":
+            return int.from_bytes(b[16:20], "big"), int.from_bytes(b[20:24], "big")
+        return 700, 400
 
     def url(self, fmt: str) -> str:
         return reverse("posts:chart", kwargs={"date": self.post.date.isoformat(),

@@ -89,6 +89,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             resp = view(request, *args, **kwargs)
             if resp.status_code != 200 or resp.streaming:
                 return resp
+            if hasattr(resp, "render"):  # a TemplateResponse (the sitemap view)
+                resp.render()
             hit = (resp.content, resp.headers.get("Content-Type", "text/html"),
                    CSRF_PLACEHOLDER.encode() in resp.content)
             cache.set(key, hit, settings.TAPEREADER_PAGE_CACHE_SECONDS)

@@ -93,27 +93,36 @@ def _render(tokens: list[Any], charts: Mapping[str, ChartRef]) -> str:
     after it) into a figure."""
     md = _md()
     parts: list[str] = []
+    run: list[Any] = []  # tokens rendered together (one at a time adds stray newlines)
+
+    def flush() -> None:
+        if run:
+            parts.append(md.renderer.render(run, md.options, {}))
+            run.clear()
+
     i = 0
     while i < len(tokens):
-        t = tokens[i]
         img = _lone_image(tokens, i)
-        if img is not None:
-            name = chart_name(img.attrGet("src") or "")
-            ref = charts.get(name)
-            i += 3
-            caption = None
-            if _is_caption(tokens, i):
-                caption = md.renderer.render(tokens[i + 1].children[1:-1], md.options, {})
-                i += 3
-            if ref is None or not ref.shown:
-                continue
-            alt = "".join(c.content for c in img.children or [])
-            cap = f"<figcaption>{caption}</figcaption>" if caption else ""
-            parts.append(f'<figure class="chart" id="chart-{html.escape(name)}">'
-                         f"{_picture(ref, alt)}{cap}</figure>\n")
+        if img is None:
+            run.append(tokens[i])
+            i += 1
             continue
-        parts.append(md.renderer.render([t], md.options, {}))
-        i += 1
+        flush()
+        name = chart_name(img.attrGet("src") or "")
+        ref = charts.get(name)
+        i += 3
+        caption = None
+        if _is_caption(tokens, i):
+            inline = tokens[i + 1].children[1:-1]
+            caption = md.renderer.renderInline(inline, md.options, {})  # type: ignore[attr-defined]
+            i += 3
+        if ref is None or not ref.shown:
+            continue
+        alt = "".join(c.content for c in img.children or [])
+        cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+        parts.append(f'<figure class="chart" id="chart-{html.escape(name)}">'
+                     f"{_picture(ref, alt)}{cap}</figure>\n")
+    flush()
     return "".join(parts)
 
 

@@ -14,6 +14,7 @@ THEME_OF_ROLE = {
     "commodities": "Commodities", "gold": "Gold", "volatility": "Volatility",
     "rates": "Rates",
 }
+EQUITY_ROLES = {"benchmark", "small_caps", "large_cap_growth", "large_cap_value"}
 # a finding's kind -> the theme of the reading
 THEME_OF_KIND = {
     "all_time_high": "Records", "new_high_52w": "Records", "all_time_low": "Records",
@@ -35,11 +36,16 @@ def note_tags(used: Iterable[Any], roles: dict[str, str]) -> list[tuple[str, str
     for f in used:
         d = f.to_dict() if hasattr(f, "to_dict") else f
         for s in (d.get("symbol"), d.get("other_symbol")):
-            if s and s not in symbols:
+            if s and slugify(s) and s not in symbols:  # "*" is a comparison of many
                 symbols.append(s)
-        for t in (THEME_OF_KIND.get(d.get("kind", "")),):
-            if t and t not in themes:
-                themes.append(t)
+        t = THEME_OF_KIND.get(d.get("kind", ""))
+        if t and t not in themes:
+            themes.append(t)
+        if d.get("kind") == "cross_asset":  # bonds, credit, commodities compared
+            for role in (d.get("figures", {}).get("roles") or {}).values():
+                t = THEME_OF_ROLE.get(role)
+                if t and t not in themes and role not in EQUITY_ROLES:
+                    themes.append(t)
     for s in symbols:
         t = THEME_OF_ROLE.get(roles.get(s, ""))
         if t and t not in themes:

@@ -1,5 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import path, register_converter
+from django.views.generic.base import RedirectView
 
 from . import feeds, views
 from .pagecache import cached_page
@@ -51,4 +53,7 @@ urlpatterns = [
 root_urlpatterns = [
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
+    # browsers ask for it on pages that name no icon (the admin's)
+    path("favicon.ico", RedirectView.as_view(url=static("tapereader/favicon.svg"),
+                                             permanent=True)),
 ]
