@@ -62,8 +62,18 @@ def post_detail(request: HttpRequest, year: int, month: str, day: str, slug: str
     newer = Post.objects.public().filter(date__gt=post.date).order_by("date").first()
     older = Post.objects.public().filter(date__lt=post.date).order_by("-date").first()
     return render(request, "posts/post.html", {
-        "post": post, "charts": charts, "main_chart": charts[0] if charts else None,
+        "post": post, "charts": charts, **main_chart(charts),
         "related": related_posts(post), "newer": newer, "older": older})
+
+
+def main_chart(charts: list[Chart]) -> dict:
+    """The chart for the OpenGraph/Twitter card: the first one shown, as PNG."""
+    if not charts:
+        return {"main_chart": None}
+    c = charts[0]
+    w, h = c.size
+    return {"main_chart": c, "main_chart_png": c.url("png"), "main_chart_width": w,
+            "main_chart_height": h}
 
 
 @require_safe
