@@ -91,6 +91,25 @@ def test_daily_on_a_holiday_does_nothing(market_dir, subscribers, channels):
     assert Post.objects.count() == 0 and not sink.received and not fake.messages
 
 
+def test_daily_truncates_old_commenter_ips_even_on_a_holiday(market_dir):
+    from django.utils import timezone
+
+    from tapereader.web.comments.models import Comment, Commenter
+
+    from .killhelper import make_post
+
+    post = make_post()
+    who = Commenter.objects.create(email="a@example.com")
+    old = Comment.objects.create(post=post, commenter=who, name="A", body="old", ip="203.0.113.77",
+                                 created=timezone.now() - dt.timedelta(days=400))
+    fresh = Comment.objects.create(post=post, commenter=who, name="A", body="new",
+                                   ip="198.51.100.5", created=timezone.now())
+    daily(asof="2013-07-04", data=market_dir)
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.ip, fresh.ip) == ("203.0.113.0", "198.51.100.5")
+
+
 IDEA_SYMBOLS = ["WDC", "BBY", "HRB", "NFLX", "PRU", "GILD", "EA", "LNC", "V", "AAPL", "MSFT",
                 "XOM", "JPM", "KO", "PG", "T"]
 

@@ -147,6 +147,14 @@ def fetch_latest(session: str, provider: str = "yahoo") -> Path:
     return path
 
 
+def _housekeeping(now: dt.datetime) -> None:
+    """What the daily job does whether or not the day is a session: commenters' IPs older than
+    the keep period are truncated (/24, /48), as the privacy policy promises."""
+    from tapereader.web.comments.privacy import truncate_old_ips
+
+    truncate_old_ips(now=now)
+
+
 def daily(*, asof: str | None = None, data: Path | None = None, fetch: str | None = None,
           channels: tuple[str, ...] = (EMAIL, SMS), concurrency: int = 1,
           now: dt.datetime | None = None,
@@ -169,6 +177,7 @@ def daily(*, asof: str | None = None, data: Path | None = None, fetch: str | Non
         from zoneinfo import ZoneInfo
 
         today = now.astimezone(ZoneInfo("America/New_York")).date()
+    _housekeeping(now)
     session = latest_session(today, now)
     if session is None:
         return DailyResult(None, f"{today} is not a session whose close has passed: "
