@@ -24,14 +24,20 @@ def check_out(out: Path | str) -> Path:
         raise ScanError(f"--out {out}: is a folder; give a file name")
     if not out.parent.is_dir():
         raise ScanError(f"--out {out}: folder {out.parent} does not exist")
+    os.unlink(_temp_beside(out))
+    return out
+
+
+def _temp_beside(out: Path) -> str:
+    """An empty temporary file in ``out``'s folder (so ``os.replace`` is atomic); an error
+    names ``out``, never the temporary file."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as e:
         raise ScanError(f"--out {out}: cannot write in {out.parent} "
                         f"({e.strerror or e})") from None
     os.close(fd)
-    os.unlink(tmp)
-    return out
+    return tmp
 
 
 def write_scan(result: ScanResult, out: Path) -> Path:
@@ -41,12 +47,7 @@ def write_scan(result: ScanResult, out: Path) -> Path:
     engine produced them. Every error names ``out`` (never the temporary file).
     """
     out = check_out(out)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise ScanError(f"--out {out}: cannot write in {out.parent} "
-                        f"({e.strerror or e})") from None
-    os.close(fd)
+    tmp = _temp_beside(out)
     try:
         if out.suffix.lower() == ".csv":
             to_csv(result.rows, tmp)

@@ -65,11 +65,16 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect(f"{post.get_absolute_url()}?comment={shown}{anchor}")
 
 
+def _commenter(token: str, purpose: str) -> Commenter | None:
+    """The commenter a signed ``purpose`` token names, or None when it is invalid or gone."""
+    pk = commenter_from_token(token, purpose)
+    return Commenter.objects.filter(pk=pk).first() if pk is not None else None
+
+
 @csrf_exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    pk = commenter_from_token(token, "unsubscribe")
-    who = Commenter.objects.filter(pk=pk).first() if pk is not None else None
+    who = _commenter(token, "unsubscribe")
     if who is None:
         return render(request, "comments/token.html", {"invalid": True}, status=404)
     if request.method == "POST":
@@ -81,8 +86,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def forget_me(request: HttpRequest, token: str) -> HttpResponse:
-    pk = commenter_from_token(token, "forget")
-    who = Commenter.objects.filter(pk=pk).first() if pk is not None else None
+    who = _commenter(token, "forget")
     if who is None:
         return render(request, "comments/token.html", {"invalid": True}, status=404)
     if request.method == "POST":
