@@ -118,7 +118,7 @@ def test_all_time_closing_high_real(real_series, real_bars, symbol, value):
     c = real_bars(symbol, "2013-07-08")["close"]
     assert c.iloc[-1] > c.iloc[:-1].max()          # oracle: it is a record in the data
     assert f.date == "2013-07-08"
-    assert f.figures["value"] == round(c.iloc[-1], 2) == value
+    assert f.figures["value"] == round(c.iloc[-1], 6) == value
 
 
 def test_gspc_not_at_high_real(real_series, real_bars):

@@ -266,3 +266,43 @@ def check_day_numbers(text: str, closes: Closes, asof: str, bench_name: str, ben
         bad.append(f"day move {m.group(1)}% to {m.group(2)}: raw rounded once is "
                    f"{want_pct}% to {want_close}")
     return 1, bad
+
+
+_MAJOR = re.compile(r"major support is the (?P<sname>.+?) at (?P<slevel>[\d,.]+), "
+                    r"(?P<spct>[\d.]+)% under the close(?:; a rebound would meet resistance at "
+                    r"the (?P<rname>.+?) \((?P<rlevel>[\d,.]+)\), (?P<rpct>[\d.]+)% above)?")
+
+
+def _level_text(x: float) -> str:
+    return once(x, 0) if abs(x) >= 1000 else once(x, 2)
+
+
+def check_major_levels(text: str, findings, bars: Callable[[str], pd.DataFrame], asof: str,
+                       bench: str) -> tuple[int, list[str]]:
+    """The big picture's "next major support is the NAME at LEVEL, X% under the close" (and
+    its resistance clause): LEVEL is the raw low (high) of the swing bar the engine names,
+    and X the raw distance from the raw close, each rounded once (no figure pre-rounded)."""
+    m = _MAJOR.search(text)
+    if not m:
+        return 0, []
+    b = bars(bench)[:asof]
+    close = float(b["close"].iloc[-1])
+    n, bad = 0, []
+    for side in ("s", "r"):
+        name = m.group(f"{side}name")
+        if name is None:
+            continue
+        f = next((f for f in findings if f.kind == "major_level" and f.symbol == bench
+                  and f.figures.get("name") == name), None)
+        if f is None:
+            bad.append(f"no major level named {name!r}")
+            continue
+        day = pd.Timestamp(f.figures["level_date"])
+        raw = float(b.loc[day, "low" if f.figures["swing"] == "low" else "high"])
+        n += 1
+        want_level, want_pct = _level_text(raw), once(abs((raw / close - 1) * 100), 1)
+        got_level, got_pct = m.group(f"{side}level"), m.group(f"{side}pct")
+        if (got_level, got_pct) != (want_level, want_pct):
+            bad.append(f"{name}: printed {got_level}, {got_pct}%; raw rounded once is "
+                       f"{want_level}, {want_pct}%")
+    return n, bad

@@ -67,6 +67,8 @@ def check_note(market_dir: Path, asof: str) -> dict[str, tuple[int, list[str]]]:
         "equity_all_time_low": ck.check_no_equity_all_time_low(md),
         "bare_etf_headline": ck.check_bare_etf_in_headline(note.headline, WL, present),
         "day_numbers": ck.check_day_numbers(md, closes, asof, WL.name(bench), bench),
+        "major_levels": ck.check_major_levels(md, run.findings,
+                                              lambda s: _bars(market_dir, s), asof, bench),
         "untraced": (1, untraced(md, run.findings, Names(WL).all_names(), asof)),
     }
 
@@ -107,5 +109,10 @@ def test_checkers_catch_planted_errors(market_dir):
     assert ck.check_bare_etf_in_headline("SPY plunges", WL, {"SPY", "GSPC"})[1]
     assert ck.check_day_numbers("The S&P 500 fell 11.9% to 2,386.13.", closes, asof,
                                 "S&P 500", "GSPC")[1]
+    run = engine_run(market_dir, "2011-09-23")
+    n, bad = ck.check_major_levels("Below, the chart's next major support is the July 2010 low "
+                                   "at 1,011, 11.1% under the close.", run.findings,
+                                   lambda s: _bars(market_dir, s), "2011-09-23", "GSPC")
+    assert n == 1 and bad          # 11.045% rounded twice
     assert ck.check_slope_words("Since January 2020, the S&P 500 has climbed in a channel.",
                                 closes, asof, NAMES)[1]

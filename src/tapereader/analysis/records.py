@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import RECENT, is_recent, pct, r2, r6
+from .lib import RECENT, is_recent, pct, r6
 from .series import Series
 from .swings import Swings
 
@@ -297,8 +297,8 @@ def structure_from_swings(s: Series, swings: Swings,
     fig = {
         "pattern": pattern,
         "swing_dates": [s.iso(b) for b, _ in order],
-        "highs": [{"date": s.iso(int(idx[i])), "price": r2(price[i])} for i in (h1, h2)],
-        "lows": [{"date": s.iso(int(idx[i])), "price": r2(price[i])} for i in (l1, l2)],
+        "highs": [{"date": s.iso(int(idx[i])), "price": r6(price[i])} for i in (h1, h2)],
+        "lows": [{"date": s.iso(int(idx[i])), "price": r6(price[i])} for i in (l1, l2)],
         "close_above_last_high": bool(s.close[-1] > price[h2]),
         "close_below_last_low": bool(s.close[-1] < price[l2]),
     }
