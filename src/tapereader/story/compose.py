@@ -20,7 +20,7 @@ import jinja2
 
 from ..config import Watchlist
 from ..findings import Finding
-from . import bigpicture, numbers, order, ranking, significance
+from . import bigpicture, numbers, order, plaintext, ranking, significance
 from .names import Names
 from .ranking import EQUITY_ROLES
 
@@ -36,6 +36,9 @@ SECTIONS = (
 )
 DISCLAIMER = ("This note is generated from price data by a program reading charts; it is not "
               "investment advice.")
+JUDGEMENTS = (ranking.well_off_high, ranking.inches_away, ranking.lasting_lead,
+              ranking.vix_fearful, ranking.at_channel_bottom, ranking.decline_class,
+              ranking.warns_of_slope, ranking.line_near, ranking.steeper, ranking.several)
 RECENT_DAYS = 10  # calendar days for an event to count as today's news in the headline
 REVERSAL_DAYS = 7  # a reversal day is a short-term signal: mentioned for about a week
 
@@ -90,14 +93,9 @@ class Note:
         return "\n".join(out)
 
     def text(self) -> str:
-        """Plain text for email and SMS: no markup, wrapped by the reader's client."""
-        out = [self.headline, "=" * min(len(self.headline), 72), numbers.date(self.asof), ""]
-        for s in self.sections:
-            out += [s.title.upper(), ""]
-            for p in s.paragraphs:
-                out += [p, ""]
-        out += ["--", self.disclaimer, ""]
-        return "\n".join(out)
+        """Plain text for email and SMS, rendered from ``markdown()`` (one source of
+        wording): no markup, wrapped by the reader's client."""
+        return plaintext.to_text(self.markdown())
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +106,16 @@ def environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "html.j2"]), keep_trailing_newline=True)
     env.filters.update(numbers.FILTERS)
     env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
+    env.filters["sep"] = list_separator
     return env
+
+
+def list_separator(loop: Any) -> str:
+    """What follows an item of a list being written out: ", " before the last two, " and "
+    between them, nothing after the last (``{{ loop|sep }}`` in a template's for loop)."""
+    if loop.last:
+        return ""
+    return " and " if loop.revindex == 2 else ", "
 
 
 def _clean_paragraphs(text: str) -> list[str]:
@@ -294,6 +301,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
         "zone_at": _zone_at,
         "verb": lambda sym, one, many: many if names.plural(sym) else one,
+        **{fn.__name__: fn for fn in JUDGEMENTS},
         "rest_groups": _and_list(_groups([s for s, _ in cross_rows
                                           if wl.role(s) not in EQUITY_ROLES], names)),
     }

@@ -245,3 +245,73 @@ def best_target(findings: list[Finding], symbol: str) -> tuple[Finding | None, F
     first = next((f for f in ups if f is not main
                   and float(f.figures["pct"]) < float(main.figures["pct"])), None)
     return main, first
+
+
+# ------------------------------------------------------------------ judgements the templates word
+# Every threshold a sentence depends on is decided here, by name; the templates only word
+# the answer (tests/story/test_template_rules.py fails on a number compared in a template).
+
+WELL_OFF_HIGH_PCT = 10.0     # "well off its high": at least this far below the record
+INCHES_PCT = 1.0             # "only inches away": resistance less than this far above
+LASTING_LEAD_SESSIONS = 63   # a lead over a quarter of sessions "is not a matter of days"
+CHANNEL_BOTTOM_PCT = 10.0    # the close in the lowest tenth of its channel is "at the bottom"
+CORRECTION_PCT = 10.0        # a decline of 10% is a correction ...
+BEAR_PCT = 20.0              # ... and of 20% a bear-market decline
+LINE_NEAR_PCT = 5.0          # a trend line this close to the close is worth watching
+
+
+def well_off_high(pct_from_high: float) -> bool:
+    """Is a close ``pct_from_high`` percent from its record (negative below) "well off" it?"""
+    return float(pct_from_high) <= -WELL_OFF_HIGH_PCT
+
+
+def inches_away(distance_pct: float) -> bool:
+    """Is a close ``distance_pct`` percent below resistance (negative) "only inches away"?"""
+    return -INCHES_PCT < float(distance_pct) < 0
+
+
+def lasting_lead(sessions: int) -> bool:
+    """Does a lead over ``sessions`` sessions show it is "not a matter of days"?"""
+    return int(sessions) >= LASTING_LEAD_SESSIONS
+
+
+def vix_fearful(close: float) -> bool:
+    """Is a VIX close of ``close`` a reading of fear (the big picture's VIX level)?"""
+    from .bigpicture import VIX_LEVEL  # the one VIX threshold, kept with the big picture
+
+    return float(close) >= VIX_LEVEL
+
+
+def at_channel_bottom(position_pct: float | None) -> bool:
+    """Is the close at the bottom of its channel (``position_pct`` 0 = lower line)?"""
+    return position_pct is not None and float(position_pct) <= CHANNEL_BOTTOM_PCT
+
+
+def decline_class(decline_pct: float) -> str:
+    """``"bear"``, ``"correction"`` or ``"pullback"`` for a decline of ``decline_pct``
+    percent (negative), by the standard 20% and 10% rules."""
+    d = float(decline_pct)
+    return "bear" if d <= -BEAR_PCT else ("correction" if d <= -CORRECTION_PCT else "pullback")
+
+
+def warns_of_slope(decline_pct: float | None, steeper: bool) -> bool:
+    """Is an analog's decline a reason to warn that a steeper rally may not keep its pace
+    (at least a correction followed the past rally, and today's rally is steeper)?"""
+    return bool(steeper) and decline_pct is not None and \
+        decline_class(decline_pct) in ("bear", "correction")
+
+
+def line_near(distance_pct: float | None) -> bool:
+    """Is a trend line near enough to the close (or its distance unknown) to watch?"""
+    return distance_pct is None or abs(float(distance_pct)) <= LINE_NEAR_PCT
+
+
+def steeper(channels: list[Finding]) -> bool:
+    """Is the latest of ``channels`` (oldest first) steeper than the first?"""
+    return len(channels) > 1 and float(channels[-1].figures["slope_pct_per_year"]) > \
+        float(channels[0].figures["slope_pct_per_year"])
+
+
+def several(n: int | None) -> bool:
+    """More than one (a count worth writing: "three record closes in a row")."""
+    return n is not None and int(n) > 1
