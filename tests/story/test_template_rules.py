@@ -9,6 +9,7 @@ judgement. Thresholds live in named functions of ``story.ranking``, tested here.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -68,6 +69,12 @@ def test_judgements_at_their_boundaries():
     assert not ranking.warns_of_slope(-30.0, False) and not ranking.warns_of_slope(None, True)
     assert ranking.line_near(None) and ranking.line_near(-5.0) and not ranking.line_near(5.01)
     assert ranking.several(2) and not ranking.several(1) and not ranking.several(None)
+    assert ranking.at_the_line(-2.0) and not ranking.at_the_line(6.4)
+    assert ranking.at_the_line(None)                  # the detector's state stands
+    f = SimpleNamespace(figures={"bars": 13, "gain_pct": 33.4}, timeframe="weekly")
+    assert ranking.short_channel(f)  # type: ignore[arg-type]
+    f.figures["bars"] = 52
+    assert not ranking.short_channel(f)  # type: ignore[arg-type]
 
 
 def test_list_separator_writes_prose():

@@ -82,11 +82,21 @@ def trendline_weight(f: Finding, wl: Watchlist) -> float:
     return w * (1.0 + min(max(score(f), 0.0), 10.0) / 10.0)
 
 
+def stands_in(symbol: str, wl: Watchlist, present: Iterable[str]) -> bool:
+    """Would ``symbol`` stand in for its index (an ETF whose index is among ``present``)?
+    The note then names the index, or nothing: an ETF's line is not the index's line."""
+    inst = wl.instruments.get(symbol)
+    return bool(inst and inst.tracks and inst.tracks in set(present))
+
+
 def top_trendlines(findings: list[Finding], wl: Watchlist) -> list[Finding]:
-    """Trend lines, most important first (at most one per symbol and direction)."""
+    """Trend lines, most important first (at most one per symbol and direction); none of
+    an ETF whose index is in the data (``stands_in``)."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for f in sorted(by_kind(findings, "trendline"), key=lambda f: -trendline_weight(f, wl)):
+    present = {f.symbol for f in findings}
+    lines = [f for f in by_kind(findings, "trendline") if not stands_in(f.symbol, wl, present)]
+    for f in sorted(lines, key=lambda f: -trendline_weight(f, wl)):
         key = (f.symbol, str(f.figures.get("direction")))
         if key not in seen:
             seen.add(key)
@@ -106,6 +116,20 @@ class Leadership:
     shortest: Finding         # ... and over the shortest
 
 
+def index_rows(rows: list[dict], wl: Watchlist) -> list[dict]:
+    """A leadership ranking's rows without the ETFs whose index is ranked too (the index
+    speaks for both), in ranking order."""
+    syms = [r["symbol"] for r in rows]
+    return [r for r in rows if is_index(r["symbol"], wl) or twin(r["symbol"], wl, syms) is None]
+
+
+def window_leader(f: Finding, wl: Watchlist) -> str:
+    """Who led a leadership window among the rows the note prints (``index_rows``): the
+    member that led, with its own number, not an index whose ETF led."""
+    rows = index_rows(f.figures["ranking"], wl)
+    return str(rows[0]["symbol"]) if rows else f.symbol
+
+
 def leadership(findings: list[Finding], wl: Watchlist) -> Leadership | None:
     """The instrument that leads the most leadership windows (ties: the shorter windows win)."""
     lead = [f for f in by_kind(findings, "leadership") if f.figures.get("ranking")]
@@ -114,11 +138,7 @@ def leadership(findings: list[Finding], wl: Watchlist) -> Leadership | None:
     lead.sort(key=lambda f: int(f.figures["sessions"]))
     groups: dict[str, list[Finding]] = {}
     for f in lead:
-        key = f.symbol
-        t = twin(f.symbol, wl, [r["symbol"] for r in f.figures["ranking"]])
-        if t is not None and is_index(t, wl):
-            key = t
-        groups.setdefault(key, []).append(f)
+        groups.setdefault(window_leader(f, wl), []).append(f)
     best = max(groups.items(), key=lambda kv: (len(kv[1]), -int(kv[1][0].figures["sessions"])))
     fs = best[1]
     return Leadership(best[0], tuple(int(f.figures["sessions"]) for f in fs), fs[-1], fs[0])
@@ -315,3 +335,27 @@ def steeper(channels: list[Finding]) -> bool:
 def several(n: int | None) -> bool:
     """More than one (a count worth writing: "three record closes in a row")."""
     return n is not None and int(n) > 1
+
+
+SHORT_CHANNEL_WEEKS = 52     # a channel shorter than a year is told over its own span
+
+
+def short_channel(f: Finding) -> bool:
+    """Is the channel ``f`` shorter than a year? Its slope is then told as its own gain
+    over its own span ("up 43.0% in 19 weeks"), not annualised (a 43% run in 19 weeks is
+    no "199% a year")."""
+    g = f.figures
+    if g.get("bars") is None or g.get("gain_pct") is None:
+        return False            # no span to tell it over
+    weeks = int(g["bars"]) if f.timeframe == "weekly" else int(g["bars"]) / 5.0
+    return weeks < SHORT_CHANNEL_WEEKS
+
+
+RETEST_NEAR_PCT = 2.0        # a broken line this close to the close is "being re-tested"
+
+
+def at_the_line(distance_pct: float | None) -> bool:
+    """Is the close near enough to a broken line to be "back at the line, testing it"
+    (within ``RETEST_NEAR_PCT``)? Farther away it has pulled away from the line. Without
+    a distance the detector's ``retesting`` state stands."""
+    return distance_pct is None or abs(float(distance_pct)) <= RETEST_NEAR_PCT
