@@ -328,7 +328,7 @@ def check_major_levels(text: str, findings, bars: Callable[[str], pd.DataFrame],
 
 def check_glued_sentences(text: str) -> tuple[int, list[str]]:
     """No sentence glued to the next without a space ("ten sessions ago.This is ...")."""
-    hits = re.findall(r"\b\w+[a-z%)]\.[A-Z]\w*", text)
+    hits = re.findall(r"[\w,]*[0-9a-z%)]\.[A-Z][a-z]\w*", text)
     return 1, [f"glued sentences: {h!r}" for h in hits]
 
 

@@ -131,5 +131,6 @@ def test_checkers_catch_planted_errors(market_dir):
     assert ck.check_no_runaway_annual_rate("a channel at about 199.4% a year")[1]
     assert ck.check_glued_sentences("It began ten sessions ago.This is the low.")[1]
     assert not ck.check_glued_sentences("It began ten sessions ago. This is 1.5% off.")[1]
+    assert ck.check_glued_sentences("The S&P 500 lost 1.1% to 1,223.69.It finished lower.")[1]
     assert ck.check_slope_words("Since January 2020, the S&P 500 has climbed in a channel.",
                                 closes, asof, NAMES)[1]

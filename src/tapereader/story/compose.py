@@ -192,7 +192,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
 
     main = shown_lines[0].symbol if shown_lines else (
         next(iter(wl.with_role("benchmark")), None) if not lead else lead.leader)
-    charted = pair_charted(findings, wl, lead)
+    charted = pair_charted(findings, wl, lead, asof)
     # the pair's ETFs are the point only where their own chart is drawn; else their indices
     members = pair if charted else tuple(index_of(s, wl, present) for s in pair or ())
     focus: list[str] = []
@@ -328,11 +328,11 @@ def in_a_fall(findings: list[Finding], symbol: str) -> bool:
 
 
 def pair_charted(findings: list[Finding], wl: Watchlist,
-                 lead: ranking.Leadership | None) -> bool:
+                 lead: ranking.Leadership | None, asof: str) -> bool:
     """Is the leadership pair's own chart drawn (the leader up, no fear day: the rule of
     ``chartplan``)? Only then are the pair's ETFs the point of a sentence."""
     return lead is not None and float(lead.shortest.figures["ranking"][0]["pct"]) > 0 \
-        and not chartplan.fear_day(findings, wl)
+        and not chartplan.fear_day(findings, wl, asof)
 
 
 def sessions_ago(n: int) -> str:
