@@ -102,7 +102,8 @@ def line_candidates(findings: list[Finding], lines: list[Finding], asof: str,
         if brk:
             out.append({"story": "line_break", "f": line, "event": brk[-1],
                         "rarity": min(LINE_MAX_RARITY, LINE_YEARS_WEIGHT * age)})
-        elif line.figures.get("state") == "retesting":
+        elif line.figures.get("state") == "retesting" and ranking.at_the_line(
+                line.figures.get("distance_pct")):
             out.append({"story": "retest", "f": line, "rarity": RETEST_RARITY})
     return out
 
@@ -116,7 +117,9 @@ def leader_candidates(findings: list[Finding], wl: Watchlist, asof: str,
     if t:
         syms.append(t)
     present = {f.symbol for f in findings}
+    # a closing record only: the headline says "closes at" (an intraday high is no close)
     rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None
+                and r.figures.get("basis") == "close"
                 and (ranking.is_index(s, wl) or ranking.twin(s, wl, present) is None)), None)
     up = float(lead.finding.figures["ranking"][0]["pct"]) > 0
     if rec is not None and up:
