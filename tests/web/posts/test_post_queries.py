@@ -78,3 +78,34 @@ def test_cached_page_has_each_reader_s_own_token_and_the_csp(reference_post, set
         assert "nonce" not in r["Content-Security-Policy"]
     assert len(tokens) == 3  # each reader their own token
     assert len(stamps) >= 1  # the comment form's signed load time, put in per response
+
+
+def test_a_per_view_policy_or_a_nonce_still_goes_through_django_csp(settings):
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from tapereader.web.csp import CachedCSPMiddleware
+
+    @csp_update({"img-src": ["https://charts.example.org"]})
+    def updated(request):
+        return HttpResponse("x")
+
+    def with_nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    def plain(request):
+        return HttpResponse("x")
+
+    rf = RequestFactory()
+    for view, check in ((updated, lambda h, b: "https://charts.example.org" in h),
+                        (with_nonce, lambda h, b: f"'nonce-{b}'" in h),
+                        (plain, lambda h, b: "nonce" not in h and "charts" not in h)):
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+            **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            "script-src": ["'self'", NONCE]}}
+        mw = CachedCSPMiddleware(view)
+        request = rf.get("/")
+        response = mw(request)
+        assert check(response["Content-Security-Policy"], response.content.decode()), view
