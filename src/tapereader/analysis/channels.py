@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR
 from ..findings import Finding
 from .lib import month_year, r6, sessions_per_week
 from .series import Series
@@ -37,7 +38,6 @@ from .series import Series
 BEAR_DECLINE_PCT = 20.0   # a decline this deep ends a bear market
 LEG_DECLINE_PCT = 10.0    # a decline this deep (a correction) starts a new leg
 MIN_BARS = 8              # a channel needs at least this many bars after its low
-BARS_PER_YEAR = {"daily": 252.0, "weekly": 52.0}
 
 
 @dataclass(frozen=True, slots=True)

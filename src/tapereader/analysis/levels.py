@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
 from .lib import month_year, pct, r6
 from .series import Series
 from .swings import Swings
 
-_BARS_PER_YEAR = {"daily": 252.0, "weekly": 52.0}
 _TOUCH_CAP = 64  # touch dates kept per level (the count is exact)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR
 from ..findings import Finding
 from .lib import RECENT, is_recent, pct, r6
 from .series import Series
 from .swings import Swings
 
-WEEKS_52 = {"daily": 252, "weekly": 52}
+WEEKS_52 = BARS_PER_YEAR  # the 52-week window: a year of bars
 STRUCTURE_MIN_SCALE = 3.0     # swings of at least 3 ATR make the structure
 
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
 from .levels import Level, level_name, levels_of
 from .lib import RECENT, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
-
-_BARS_PER_YEAR = {"daily": 252, "weekly": 52}
 
 
 def find_standing_breakouts(s: Series, swings: Swings, *, levels: list[Level] | None = None,

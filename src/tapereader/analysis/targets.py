@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
 from .lib import month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
-from .zones import _BARS_PER_YEAR, find_zones
+from .zones import find_zones
 
 if TYPE_CHECKING:
     from .levels import Level

@@ -21,13 +21,13 @@ import math
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
 from .lib import RECENT, atr, is_recent, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
 
 # Bars per year on each timeframe: lookbacks are expressed in years so weekly works too.
-_BARS_PER_YEAR = {"daily": 252, "weekly": 52}
 
 
 def _swings(s: Series, swings: Swings | None) -> Swings:
