@@ -42,7 +42,8 @@ def day_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list[di
         if f is None or not bpm.is_notable(f, asof):
             continue
         r = bpm.move_rarity(f, asof) * (INDEX_BONUS if s == bench else 1.0)
-        out.append({"story": "big_day", "f": f, "rarity": r})
+        out.append({"story": "big_day", "f": f, "rarity": r,
+                    "intensity": bpm.move_intensity(f, asof)})
     vix = bpm.vix_alarm(findings, wl)
     if vix is not None and vix.figures["direction"] == "up" and bpm.is_notable(vix, asof):
         out.append({"story": "fear", "f": vix, "rarity": bpm.move_rarity(vix, asof)})
