@@ -310,3 +310,34 @@ def test_a_bad_store_is_one_line_in_every_command_that_reads_it(tmp_path, kind, 
         assert kind != "saturday" or rule in line
     assert db.read_bytes() == before
     assert (tmp_path / "o").exists() == (kind == "saturday")
+
+
+@pytest.mark.parametrize("out,says", [
+    ("x.xlsx", "use a .csv or .parquet file name"),
+    ("nofolder/x.csv", "{tmp}/nofolder does not exist"),
+    ("o.csv", "is a folder; give a file name"),  # made a folder below
+    ("blocker/x.csv", "{tmp}/blocker is a file, not a folder"),
+    ("/sys/x.csv", "cannot write in /sys ("),  # even for root (denied, or read-only)
+])
+def test_scan_out_is_checked_before_any_scan_work(tmp_path, monkeypatch, out, says):
+    """A bad --out fails before the scan starts (the runner is never called), naming it."""
+    import tapereader.scan as scan
+
+    (tmp_path / "o.csv").mkdir()
+    (tmp_path / "blocker").write_text("a file")
+    data = tmp_path / "data"
+    data.mkdir()
+    calls: list[object] = []
+
+    def runner(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        raise scan.ScanError("the scan ran")
+
+    monkeypatch.setattr(scan, "run_scan", runner)
+    before = sorted(tmp_path.rglob("*"))
+    r = run_here("scan", "--data", str(data), "--out", str(tmp_path / out))
+    assert r.returncode == 1 and calls == []
+    assert one_line(r).startswith(f"error: --out {tmp_path / out}: " + says.format(tmp=tmp_path))
+    assert sorted(tmp_path.rglob("*")) == before  # no temporary file left behind
+    ok = run_here("scan", "--data", str(data), "--out", str(tmp_path / "fine.csv"))
+    assert one_line(ok) == "error: the scan ran" and len(calls) == 1  # the fake is the runner

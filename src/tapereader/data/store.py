@@ -119,7 +119,9 @@ class Store:
             if not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise self._error(f"cannot open the store: {err.strerror or err}") from None
+            files = [p for p in self.path.parents if p.exists() and not p.is_dir()]
+            why = f"{files[0]} is a file, not a folder" if files else err.strerror or err
+            raise self._error(f"cannot open the store: {why}") from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
