@@ -55,9 +55,9 @@ def find_fresh_lines(s: Series, swings: Swings, *, directions: tuple[str, ...] =
     sw = swings.known_by(n - 1)
     if a:
         s = _tail(s, a)
-        m = sw.idx >= a
-        sw = Swings(sw.idx[m] - a, sw.kind[m], sw.price[m], sw.confirm[m] - a,
-                    sw.magnitude[m], sw.scale[m])
+        q = int(np.searchsorted(sw.idx, a))  # the swings from bar a on (idx is sorted)
+        sw = Swings(sw.idx[q:] - a, sw.kind[q:], sw.price[q:], sw.confirm[q:] - a,
+                    sw.magnitude[q:], sw.scale[q:])
     atr = causal_atr(s)
     f = np.log if scale == "log" else (lambda x: x)
     tol = atr / s.close if scale == "log" else atr

@@ -7,6 +7,9 @@ import talib
 
 from .series import Series
 
+# TA-Lib's functions without the wrapper that converts pandas/polars Series (ours are arrays)
+_ATR = getattr(talib.ATR, "__wrapped__", talib.ATR)
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -56,7 +59,7 @@ def atr(s: Series, period: int = 14) -> np.ndarray:
     key = ("atr", period)
     got = s.memo.get(key)
     if got is None:
-        got = s.memo[key] = talib.ATR(s.high, s.low, s.close, timeperiod=period)
+        got = s.memo[key] = _ATR(s.high, s.low, s.close, timeperiod=period)
     return got
 
 

@@ -17,6 +17,10 @@ from ..findings import Finding
 from .lib import RECENT, atr, is_recent, pct, r2, r6, total_return_pct
 from .series import Series
 
+# TA-Lib's functions without the wrapper that converts pandas/polars Series (ours are arrays)
+_RSI = getattr(talib.RSI, "__wrapped__", talib.RSI)
+_SMA = getattr(talib.SMA, "__wrapped__", talib.SMA)
+
 WINDOWS = (1, 5, 9, 21, 63, 126, 252)
 STREAK_MIN = 3
 
@@ -43,8 +47,8 @@ def find_moves(s: Series, windows: tuple[int, ...] = WINDOWS) -> list[Finding]:
     out = _changes(s, windows)
     out += _ytd(s)
     out += _streak(s)
-    rsi = talib.RSI(s.close, timeperiod=RSI_PERIOD) if n > RSI_PERIOD else np.full(n, np.nan)
-    sma = talib.SMA(s.close, timeperiod=SMA_PERIOD) if n >= SMA_PERIOD else np.full(n, np.nan)
+    rsi = _RSI(s.close, timeperiod=RSI_PERIOD) if n > RSI_PERIOD else np.full(n, np.nan)
+    sma = _SMA(s.close, timeperiod=SMA_PERIOD) if n >= SMA_PERIOD else np.full(n, np.nan)
     out += _oversold_bounce(s, rsi, sma)
     out += _overbought(s, rsi, sma)
     return out

@@ -27,6 +27,8 @@ from .series import Series
 
 MOVE_BARS = 20          # a "new high for the move": above the highs of the previous 20 bars
 CONTEXT_BARS = 10       # outside/engulfing bars must sit at a 10-bar high (low)
+# TA-Lib's function without the wrapper that converts pandas/polars Series (ours are arrays)
+_ENGULFING = getattr(talib.CDLENGULFING, "__wrapped__", talib.CDLENGULFING)
 VOLUME_BARS = 50
 ATR_PERIOD = 14
 MIN_RANGE_ATR = 1.0     # narrower reversal bars are noise, not news
@@ -48,7 +50,7 @@ def find_reversals(s: Series, min_range_atr: float = MIN_RANGE_ATR) -> list[Find
     t0 = max(0, start - 2)
     engulf = np.zeros(n, np.int32)
     if np.isfinite(o[t0:]).all():
-        engulf[t0:] = talib.CDLENGULFING(o[t0:], h[t0:], lo[t0:], c[t0:])
+        engulf[t0:] = _ENGULFING(o[t0:], h[t0:], lo[t0:], c[t0:])
     out: list[Finding] = []
     for side, ext in ((1, h), (-1, -lo)):
         # cheap prefilter: every pattern needs a close against the move at a 10-bar extreme

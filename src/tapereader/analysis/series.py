@@ -47,8 +47,11 @@ class Series:
         return bool(np.isfinite(self.volume).any())
 
     def iso(self, i: int) -> str:
-        """ISO date of bar ``i`` (negative indexes allowed)."""
-        return str(self.dates[i])
+        """ISO date of bar ``i`` (negative indexes allowed; kept in ``memo``)."""
+        got = self.memo.get(i)
+        if got is None:
+            got = self.memo[i] = str(self.dates[i])
+        return got
 
     def head(self, n: int) -> Series:
         """The first ``n`` bars: what was known at bar ``n - 1`` (for prefix tests)."""

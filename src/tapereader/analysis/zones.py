@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import RECENT, atr, is_recent, month_year, pct, r2
+from .lib import RECENT, all_finite, atr, is_recent, month_year, pct, r2
 from .series import Series
 from .swings import Swings
 
@@ -335,7 +335,11 @@ def find_breakouts(
     if len(sw) == 0:
         return []
     a = atr(s)
-    rng = np.nanmean(s.high - s.low) if np.isfinite(s.high - s.low).any() else 0.0
+    span = s.high - s.low
+    if all_finite(s, "high") and all_finite(s, "low"):
+        rng = float(np.mean(span))  # what nanmean gives without NaN
+    else:
+        rng = np.nanmean(span) if np.isfinite(span).any() else 0.0
     a = np.where(np.isfinite(a), a, rng)
     tol = tol_atr * a
     look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))
