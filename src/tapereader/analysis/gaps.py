@@ -28,41 +28,40 @@ from .series import Series
 @numba.njit(cache=True)
 def _open_kernel(high, low, min_frac):  # pragma: no cover - compiled
     """Gaps still (at least partly) open at the last bar, oldest first: bar, up (1/0), the
-    gap's low/high, the open part's low/high, partly filled (1/0), filled fraction. One
-    pass from the last bar back, keeping the lowest low and highest high after each bar."""
+    gap's low/high, the open part's low/high, partly filled (1/0), filled fraction."""
     n = len(high)
-    cap = 16
-    bar = np.empty(cap, np.int64)
-    up = np.empty(cap, np.bool_)
-    vals = np.empty((cap, 5))
+    later_lo = np.empty(n)
+    later_hi = np.empty(n)
+    mn, mx = np.inf, -np.inf
+    for i in range(n - 1, -1, -1):
+        later_lo[i] = mn
+        later_hi[i] = mx
+        if low[i] < mn:
+            mn = low[i]
+        if high[i] > mx:
+            mx = high[i]
+    bar = np.empty(n, np.int64)
+    up = np.empty(n, np.bool_)
+    vals = np.empty((n, 5))
     m = 0
-    lm, hm = np.inf, -np.inf  # the lowest low and highest high after bar i
-    for i in range(n - 1, 0, -1):
-        found = False
+    for i in range(1, n):
         if low[i] > high[i - 1] * (1.0 + min_frac):
-            g0, g1 = high[i - 1], low[i]
+            g0, g1, lm = high[i - 1], low[i], later_lo[i]
             if lm > g0:
                 top = min(g1, lm)
-                found, u, v2, v3, v4 = True, True, g0, top, (g1 - top) / (g1 - g0)
+                bar[m], up[m] = i, True
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, g0, top
+                vals[m, 4] = (g1 - top) / (g1 - g0)
+                m += 1
         elif high[i] < low[i - 1] * (1.0 - min_frac):
-            g0, g1 = high[i], low[i - 1]
+            g0, g1, hm = high[i], low[i - 1], later_hi[i]
             if hm < g1:
                 bot = max(g0, hm)
-                found, u, v2, v3, v4 = True, False, bot, g1, (bot - g0) / (g1 - g0)
-        if found:
-            if m == cap:
-                cap *= 2
-                bar = np.concatenate((bar, np.empty(cap - m, np.int64)))
-                up = np.concatenate((up, np.empty(cap - m, np.bool_)))
-                vals = np.concatenate((vals, np.empty((cap - m, 5))))
-            bar[m], up[m] = i, u
-            vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3], vals[m, 4] = g0, g1, v2, v3, v4
-            m += 1
-        if low[i] < lm:
-            lm = low[i]
-        if high[i] > hm:
-            hm = high[i]
-    return bar[:m][::-1].copy(), up[:m][::-1].copy(), vals[:m][::-1].copy()
+                bar[m], up[m] = i, False
+                vals[m, 0], vals[m, 1], vals[m, 2], vals[m, 3] = g0, g1, bot, g1
+                vals[m, 4] = (bot - g0) / (g1 - g0)
+                m += 1
+    return bar[:m], up[:m], vals[:m]
 
 
 def _open(s: Series, min_pct: float) -> list[dict]:
