@@ -183,7 +183,8 @@ def _memory(high, low, close, sidx, skind, sprice, smag, sscale, min_swing, merg
     move into it and ``_after_moves``, at least ``min_swing`` percent), merged (``_groups``,
     biggest first, earlier bar on ties), their crossings and touches (swings of the middle
     scale or larger). Per level: bar, kind, price, size, first bar of its group, flips,
-    first flip, side, touches and their first ``cap`` bars (levels broken more than
+    first flip, side, touches; and the first ``cap`` touch bars of each level, one level
+    after the other (levels broken more than
     ``max_breaks`` times are not followed further: their figures are meaningless)."""
     m = len(sidx)
     big = np.empty(m, np.int64)
@@ -222,7 +223,16 @@ def _memory(high, low, close, sidx, skind, sprice, smag, sscale, min_swing, merg
             lo2 = v
     ok = sscale >= (lo2 if lo2 < np.inf else lo1)
     counts, tbars = _touches(hprice, starts, sidx, sprice, ok, merge, cap, flips > max_breaks)
-    return hidx, hkind, hprice, mmag[heads], starts, flips, first, side, counts, tbars
+    tot = 0
+    for j in range(len(counts)):
+        tot += min(counts[j], cap)
+    flat = np.empty(tot, np.int64)  # each level's first touch bars, one after the other
+    pos = 0
+    for j in range(len(counts)):
+        c = min(counts[j], cap)
+        flat[pos:pos + c] = tbars[j, :c]
+        pos += c
+    return hidx, hkind, hprice, mmag[heads], starts, flips, first, side, counts, flat
 
 
 def is_round(price: float, tol_pct: float = 0.5) -> bool:
@@ -254,8 +264,13 @@ def levels_of(s: Series, swings: Swings, *, min_swing_pct: float = 8.0,
                 sw.magnitude, sw.scale, float(min_swing_pct), merge_pct / 100.0,
                 band_pct / 100.0, break_closes, max_breaks, _TOUCH_CAP)
     out: list[Level] = []
-    for idx, kind, p, mag, st, nflip, fb, sd, cnt, tb in zip(*(a.tolist() for a in r),
-                                                             strict=True):
+    flat = r[-1].tolist()
+    pos = 0
+    for idx, kind, p, mag, st, nflip, fb, sd, cnt in zip(*(a.tolist() for a in r[:-1]),
+                                                         strict=True):
+        c = min(cnt, _TOUCH_CAP)
+        tb = flat[pos:pos + c]
+        pos += c
         if nflip > max_breaks:
             continue
         touches = max(cnt, 1)
@@ -263,7 +278,7 @@ def levels_of(s: Series, swings: Swings, *, min_swing_pct: float = 8.0,
         rnd = is_round(p)
         sig = (0.45 * min(mag, 50.0) / 50.0 + 0.25 * min(touches - 1, 4) / 4.0
                + 0.2 * min(age, 5.0) / 5.0 + 0.1 * rnd)
-        out.append(Level(p, idx, kind, mag, touches, tuple(tb[:min(cnt, _TOUCH_CAP)]),
+        out.append(Level(p, idx, kind, mag, touches, tuple(tb),
                          nflip, fb, sd, rnd, round(sig, 4)))
     out.sort(key=lambda lv: (-lv.significance, lv.idx))
     return out

@@ -322,23 +322,39 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
     last = b - 1 if broken else k
     touches = [i for i in touch[j].tolist() if 0 <= i <= last]
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
-    value = _line_at(sp, j, k, scale)
     close = float(s.close[k])
-    dist = lib.pct(close, value)
     y1 = sp.y1_l[j]
     runmax = _max_from(sp.hi, sp.p1_l[j], k) - y1
-    fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(y1) * 100
+    if scale == "log":  # every exp of the finding in one call (the same values one by one)
+        up = sp.direction == "up"
+        p1, sl = sp.p1_l[j], sp.slope_l[j]
+        yk = y1 + sl * (k - p1)
+        yb = y1 + sl * (b - p1)
+        ex = np.exp(np.array([yk if up else -yk, runmax, sl * (1.0 if up else -1.0) * spw,
+                              yb if up else -yb,
+                              *[sp.lo[i] if up else -sp.lo[i] for i in anchors]])).tolist()
+        value, fwd = ex[0], (ex[1] - 1.0) * 100
+        slope_w = lib.r2((ex[2] - 1.0) * 100.0)
+        at_break = ex[3]
+        anchor_prices = [lib.r2(x) for x in ex[4:]]
+    else:
+        value = _line_at(sp, j, k, scale)
+        fwd = runmax / abs(y1) * 100
+        slope_w = _slope_pct_week(sp, j, scale, spw, k)
+        at_break = _line_at(sp, j, b, scale)
+        anchor_prices = [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors]
+    dist = lib.pct(close, value)
     rv, rc, rd = lib.r2(value), lib.r2(close), lib.r2(dist)
     figures = {
         "direction": sp.direction, "scale": scale,
         "anchors": _isos(s, anchors),
         "touches": len(touches),
-        "slope_pct_per_week": _slope_pct_week(sp, j, scale, spw, k),
+        "slope_pct_per_week": slope_w,
         "value_at_asof": rv, "state": state,
         "break_date": s.iso(b) if state != "intact" else None,
         "confirm_date": s.iso(bc) if broken else None,
         "score": lib.r2(score),
-        "anchor_prices": [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors],
+        "anchor_prices": anchor_prices,
         "touch_dates": _isos(s, touches),
         "first_anchor_move_pct": lib.r2(fwd),
         "distance_pct": rd,
@@ -350,7 +366,7 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
         figures["scale_differs"] = other["state"] != state
     name = _name(s, sp, j)
     if broken:
-        figures["line_value_at_break"] = lib.r2(_line_at(sp, j, b, scale))
+        figures["line_value_at_break"] = lib.r2(at_break)
         rs = rt_start[j, :min(nrt[j], _CAP)]
         starts = rs[(rs >= 0) & (rs <= k)].tolist()
         figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
