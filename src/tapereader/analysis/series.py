@@ -37,7 +37,7 @@ class Series:
     volume: np.ndarray
     adj_close: np.ndarray
     partial_last: bool = False
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.close)
