@@ -264,3 +264,80 @@ def test_one_line_errors_wraps_commands_run_outside_the_app():
     r = CliRunner().invoke(other, [])
     assert r.exit_code == 1
     assert "error: posts.sqlite: no such table [post]" in r.output
+
+
+def _bad_store(tmp_path, kind: str):
+    """A store file of one bad kind (see tests/data/test_store.py for each at the API)."""
+    import duckdb
+
+    from tests.data.test_store import _filled, _insert_raw
+
+    db = tmp_path / f"{kind}.duckdb"
+    if kind == "text":
+        db.write_text("date,close\n2013-07-08,1\n")
+    elif kind == "foreign":
+        duckdb.connect(str(db)).execute("CREATE TABLE customers (id INTEGER)").close()
+    else:
+        _filled(db)
+        if kind == "truncated":
+            db.write_bytes(db.read_bytes()[:40_000])
+        else:
+            _insert_raw(db, "2013-07-06", 160.0, 161.0, 159.0, 160.5)
+    return db
+
+
+@pytest.mark.parametrize("kind,says", [
+    ("text", "not a DuckDB database file"),
+    ("foreign", "not a tapereader store: no table bars (it holds customers)"),
+    ("truncated", "truncated or damaged DuckDB file"),
+    ("saturday", "symbol SPY, row "),
+])
+def test_a_bad_store_is_one_line_in_every_command_that_reads_it(tmp_path, kind, says):
+    db = _bad_store(tmp_path, kind)
+    before = db.read_bytes()
+    for args in (["findings", "--symbols", "SPY"], ["report", "--out", str(tmp_path / "o")],
+                 ["fetch", "SPY", "--asof", "2013-07-08"]):
+        if kind == "saturday" and args[0] == "fetch":
+            continue  # writing works: the store is sound, one symbol's bars are not
+        r = run_here(*args, "--db", str(db))
+        rule = "SPY, row 2142, date 2013-07-06: not an XNYS session: Saturday"
+        if kind == "saturday" and args[0] == "report":  # IWM is sound: SPY is skipped
+            assert r.returncode == 0 and f"skipped SPY: {db}, symbol {rule}" in r.stderr
+            continue
+        assert r.returncode == 1, (args, r.stderr)
+        line = one_line(r)
+        assert line.startswith(f"error: {db}") and says in line, line
+        assert kind != "saturday" or rule in line
+    assert db.read_bytes() == before
+    assert (tmp_path / "o").exists() == (kind == "saturday")
+
+
+@pytest.mark.parametrize("out,says", [
+    ("x.xlsx", "use a .csv or .parquet file name"),
+    ("nofolder/x.csv", "{tmp}/nofolder does not exist"),
+    ("o.csv", "is a folder; give a file name"),  # made a folder below
+    ("blocker/x.csv", "{tmp}/blocker is a file, not a folder"),
+    ("/sys/x.csv", "cannot write in /sys (Permission denied)"),  # even for root
+])
+def test_scan_out_is_checked_before_any_scan_work(tmp_path, monkeypatch, out, says):
+    """A bad --out fails before the scan starts (the runner is never called), naming it."""
+    import tapereader.scan as scan
+
+    (tmp_path / "o.csv").mkdir()
+    (tmp_path / "blocker").write_text("a file")
+    data = tmp_path / "data"
+    data.mkdir()
+    calls: list[object] = []
+
+    def runner(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        raise scan.ScanError("the scan ran")
+
+    monkeypatch.setattr(scan, "run_scan", runner)
+    before = sorted(tmp_path.rglob("*"))
+    r = run_here("scan", "--data", str(data), "--out", str(tmp_path / out))
+    assert r.returncode == 1 and calls == []
+    assert one_line(r) == f"error: --out {tmp_path / out}: " + says.format(tmp=tmp_path)
+    assert sorted(tmp_path.rglob("*")) == before  # no temporary file left behind
+    ok = run_here("scan", "--data", str(data), "--out", str(tmp_path / "fine.csv"))
+    assert one_line(ok) == "error: the scan ran" and len(calls) == 1  # the fake is the runner

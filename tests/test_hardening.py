@@ -100,3 +100,56 @@ def test_offline_run_deselects_every_real_data_test():
     assert collected and not [x for x in collected if "readme_example" in x
                               or "test_bars_weekly_csv" in x or "test_the_table_is" in x
                               or "test_unwritable_report_folder" in x]  # marked by fixture
+
+
+# ------------------------------------------------------------------ the bad-input classes
+
+@pytest.fixture(scope="module")
+def bad_input_market(tmp_path_factory):
+    from tests.hardening import bad_inputs
+
+    return bad_inputs.make_market(tmp_path_factory.mktemp("bad-inputs") / "market")
+
+
+def _bad_input_cases():
+    from tests.hardening import bad_inputs
+
+    return bad_inputs.CASES
+
+
+@pytest.mark.parametrize("case", _bad_input_cases(), ids=lambda c: f"{c.group}: {c.name}")
+def test_bad_input_class(case, tmp_path, bad_input_market):
+    """One line naming what and where, the exit code, no traceback, no file changed."""
+    from tests.hardening import bad_inputs
+
+    got = bad_inputs.run_case(case, bad_inputs.Ctx(tmp_path, bad_input_market))
+    assert got.behaves, f"{'; '.join(got.problems)}: {got.line}"
+
+
+def test_the_status_table_lists_every_bad_input_class():
+    import re
+
+    from tests.hardening import bad_inputs
+
+    doc = bad_inputs.STATUS.read_text(encoding="utf-8")
+    table = doc.split(bad_inputs.BEGIN, 1)[1].split(bad_inputs.END, 1)[0]
+    rows = [r.split(" | ") for r in table.splitlines() if re.match(r"\| \d+ \|", r)]
+    assert [(r[1], r[2]) for r in rows] == [(c.group, bad_inputs.cell(c.name))
+                                           for c in bad_inputs.CASES]
+    assert len(rows) >= 136 and {r[1] for r in rows} == {"file", "cli", "store", "api", "env"}
+    assert all(r[4] == "ok" for r in rows)  # regenerate after a fix: --write
+
+
+def test_bars_per_year_is_defined_once():
+    """One constant (tapereader.data.bars.BARS_PER_YEAR), imported where it is needed."""
+    import re
+
+    from tapereader.analysis import channels, levels, records, standing, targets, zones
+    from tapereader.data.bars import BARS_PER_YEAR
+
+    assert channels.BARS_PER_YEAR is BARS_PER_YEAR and records.WEEKS_52 is BARS_PER_YEAR
+    assert all(m._BARS_PER_YEAR is BARS_PER_YEAR for m in (levels, standing, targets, zones))
+    defined = [p.relative_to(ROOT).as_posix() for p in (ROOT / "src").rglob("*.py")
+               if re.search(r'^\s*_?BARS_PER_YEAR\s*=|\{"daily": 252',
+                            p.read_text(encoding="utf-8"), re.M)]
+    assert defined == ["src/tapereader/data/bars.py"]

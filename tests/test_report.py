@@ -154,3 +154,19 @@ def test_cli_report_writes_what_findings_prints(market_dir, tmp_path):
     assert f.returncode == 0, f.stderr
     assert (out / "findings.json").read_text() == f.stdout
     assert (out / "note.md").read_text().splitlines()[0][2:] in r.stdout
+
+
+def test_page_gives_each_image_the_size_it_was_drawn_at(inputs, tmp_path, monkeypatch):
+    """The <img> width and height are the PNG's own, not a fixed 700 x 400: draw narrower
+    charts and the page follows."""
+    from tapereader.charts import style
+
+    monkeypatch.setattr(style, "WIDTH_IN", 6.0)
+    bars, fs, doc = inputs
+    out = tmp_path / "out"
+    write_report(bars, fs, doc, WL, ASOF, out)
+    page = check_page(out)
+    imgs = re.findall(r'<img src="([^"]+)\.svg"[^>]* width="(\d+)" height="(\d+)"', page)
+    assert len(imgs) == len(CHARTS)
+    for stem, w, h in imgs:
+        assert (int(w), int(h)) == (600, 400), stem

@@ -72,7 +72,8 @@ def _data_dir(data: Path | None) -> Path:
 
     d = data or default_data_dir()
     if not d.is_dir():
-        raise TapereaderError(f"data folder not found: {d} (use --data or $TAPEREADER_DATA)")
+        what = "is a file, not a folder" if d.exists() else "not found"
+        raise TapereaderError(f"data folder {what}: {d} (use --data or $TAPEREADER_DATA)")
     return d
 
 
@@ -109,6 +110,8 @@ def bars(
 
     if weekly and monthly:
         raise UsageFailure("choose one of --weekly and --monthly")
+    if not symbol.strip():
+        raise UsageFailure("SYMBOL is empty: give a symbol, e.g. GSPC")
     a = _asof(asof)
     check_asof(a, [], [], "--asof")
     folder = _data_dir(data)
@@ -279,11 +282,16 @@ def scan(
 def error_line(message: object) -> None:
     """Print ``error: message`` on stderr as one line, the text as it is (no markup)."""
     text = " ".join(str(message).split()) or type(message).__name__
+    if any("\udc80" <= ch <= "\udcff" for ch in text):  # bytes a non-UTF-8 locale could not
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # decode
     err.print(Text.assemble(("error:", "red"), " ", text), soft_wrap=True)
 
 
 def _oserror_text(e: OSError) -> str:
-    where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+    name = getattr(e, "filename", None)
+    if name and isinstance(e, FileExistsError):  # makedirs met a file where a folder goes
+        return f"{name}: is a file, not a folder"
+    where = f" ({name})" if name else ""
     return f"{e.strerror or e}{where}"
 
 

@@ -61,10 +61,6 @@ class Watchlist:
         inst = self.instruments.get(symbol)
         return inst.role if inst else "stock"
 
-    def roles(self, symbols: list[str] | None = None) -> dict[str, str]:
-        syms = symbols if symbols is not None else list(self.instruments)
-        return {s: self.role(s) for s in syms}
-
     def with_role(self, role: str) -> list[str]:
         return [s for s, i in self.instruments.items() if i.role == role]
 
@@ -120,6 +116,10 @@ def load_watchlist(path: Path) -> Watchlist:
         doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: watchlist file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a watchlist file") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
     syms = doc.get("symbols")

@@ -33,17 +33,22 @@ def _read_store(db: Path, symbols: list[str] | None, watchlist: Watchlist
     """Bars from the DuckDB store that ``tapereader fetch`` fills."""
     from .data.store import Store
 
-    if not Path(db).exists():
-        raise DataError(str(db), "no such store (fill it with: tapereader fetch SYMBOL... --db)")
-    with Store(db) as store:
+    res = FolderRead()
+    with Store(db, read_only=True) as store:  # read-only: other readers are not locked out
         syms = symbols or choose_symbols(store.symbols(), watchlist)
         if not syms:
             raise DataError(str(db), "the store holds no symbols yet (tapereader fetch ...)")
-        got = {s: store.get(s) for s in syms}
-    bars = {s: b for s, b in got.items() if b is not None and len(b)}
-    errors = {s: DataError(str(db), f"no bars stored for {s} (tapereader fetch {s})")
-              for s in syms if s not in bars}
-    return syms, FolderRead(bars, errors)
+        for s in syms:
+            try:  # bars that break a rule are that symbol's error, as a bad file is
+                b = store.get(s)
+            except DataError as err:
+                res.errors[s] = err
+                continue
+            if b is None or not len(b):
+                res.errors[s] = DataError(str(db), f"no bars stored for {s} (tapereader fetch {s})")
+            else:
+                res.bars[s] = b
+    return syms, res
 
 
 def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist,
@@ -74,7 +79,8 @@ def load_and_analyze(folder: Path | None, asof: str | None, watchlist: Watchlist
         res = read_folder(folder, syms)
     if not res.bars:
         first = next(iter(res.errors.values()))
-        raise DataError(str(folder), f"no readable symbol files (first problem: {first})")
+        what = "symbols" if db is not None else "symbol files"
+        raise DataError(str(folder), f"no readable {what} (first problem: {first})")
     bars = {s: res.bars[s] for s in syms if s in res.bars}
     errors: dict[str, DataError] = dict(res.errors)
     if asof is not None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .charts.png import png_size
 from .config import Watchlist
 from .data.errors import TapereaderError
 from .findings import Finding
@@ -124,6 +125,15 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    """The drawn PNG's pixel size, for the page's ``<img width height>``."""
+    with open(path, "rb") as f:
+        size = png_size(f.read(24))
+    if size is None:
+        raise ValueError(f"{path}: not a PNG file")
+    return size
+
+
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
@@ -148,7 +158,8 @@ def render_into(folder: Path, bars: Mapping[str, pd.DataFrame], findings: list[F
     _write(folder / "note.txt", note.text())
     page = environment().get_template("page.html.j2").render(
         note=note, charts=by_section, findings=document.get("findings", []), asof=asof,
-        date=numbers.date(asof),
+        date=numbers.date(asof), sizes={c.name: _png_size(folder / c.files["png"])
+                                        for c in charts},
         used=sorted((f.to_dict() for f in note.used), key=lambda d: (d["kind"], d["symbol"])))
     _write(folder / "index.html", page)
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)

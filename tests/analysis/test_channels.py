@@ -44,15 +44,15 @@ def test_planted_growth_rates_recovered():
     # points per week and width against an independent oracle (numpy polyfit)
     seg = close[leg_i:]
     x = np.arange(len(seg))
-    assert leg["slope_points_per_week"] == round(np.polyfit(x, seg, 1)[0], 2)
+    assert leg["slope_points_per_week"] == round(np.polyfit(x, seg, 1)[0], 6)
     b, a = np.polyfit(x, np.log(seg), 1)
     res = np.log(seg) - (a + b * x)
-    assert leg["width_pct"] == round((np.exp(res.max() - res.min()) - 1) * 100, 2)
-    assert leg["slope_pct_per_year"] == round((np.exp(52 * b) - 1) * 100, 2)
+    assert leg["width_pct"] == round((np.exp(res.max() - res.min()) - 1) * 100, 6)
+    assert leg["slope_pct_per_year"] == round((np.exp(52 * b) - 1) * 100, 6)
     # the whole advance: the oracle's log slope over the bars since the bear low
     whole = np.log(close[bear_i:])
     bw = np.polyfit(np.arange(len(whole)), whole, 1)[0]
-    assert bear["slope_pct_per_year"] == round((np.exp(52 * bw) - 1) * 100, 2)
+    assert bear["slope_pct_per_year"] == round((np.exp(52 * bw) - 1) * 100, 6)
     assert bear["decline_before_pct"] == pytest.approx(-40.0, abs=1.5)
     assert bear["slope_pct_per_year"] < leg["slope_pct_per_year"]
 

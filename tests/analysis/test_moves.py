@@ -67,7 +67,7 @@ def test_no_ytd_without_previous_year_and_short_windows_skipped():
 def test_planted_streak():
     close = np.r_[np.full(20, 100.0), 99.0, 101, 102, 103.5, 104, 104.5]   # 5 up closes
     (st,) = by_kind(find_moves(make(close)), "streak")
-    assert st.figures == {"direction": "up", "sessions": 5, "pct": round((104.5 / 99 - 1) * 100, 2),
+    assert st.figures == {"direction": "up", "sessions": 5, "pct": round((104.5 / 99 - 1) * 100, 6),
                           "start_date": st.figures["start_date"]}
     assert st.figures["start_date"] == str(make(close).dates[20])
     down = np.r_[np.full(20, 100.0), 101, 100, 99, 98]
@@ -95,10 +95,10 @@ def test_planted_oversold_bounce_by_pullback():
     assert f.date == f.figures["low_date"] == str(s.dates[90])
     assert f.known_at == str(s.dates[-1])
     assert f.figures["low"] == 106.0
-    assert f.figures["bounce_pct"] == round((close[-1] / 106.0 - 1) * 100, 2)
+    assert f.figures["bounce_pct"] == round((close[-1] / 106.0 - 1) * 100, 6)
     hi = int(np.argmax(close[:91]))
     assert f.figures["prior_high_date"] == str(s.dates[hi])
-    assert f.figures["pullback_pct"] == round((107.0 / close[hi] - 1) * 100, 2)
+    assert f.figures["pullback_pct"] == round((107.0 / close[hi] - 1) * 100, 6)
     assert f.figures["oversold_by"]["pullback_pct"] == f.figures["pullback_pct"]
     # confirmation: first close at least 2% above the low
     conf = 91 + int(np.flatnonzero(close[91:] >= 106.0 * 1.02)[0])
@@ -122,8 +122,8 @@ def test_overbought_planted():
     rsi = talib.RSI(close, 14)[-1]
     sma = talib.SMA(close, 50)[-1]
     assert rsi > 70
-    above = round((close[-1] / sma - 1) * 100, 2)
-    assert f.figures == {"rsi": round(rsi, 2), "pct_above_sma50": above}
+    above = round((close[-1] / sma - 1) * 100, 6)
+    assert f.figures == {"rsi": round(rsi, 6), "pct_above_sma50": above}
     assert not by_kind(find_moves(make(close[::-1])), "overbought")
 
 
@@ -150,9 +150,9 @@ def test_gspc_oversold_bounce_real(real_series, real_bars):
     (f,) = by_kind(find_moves(s), "oversold_bounce")
     df = real_bars("GSPC", "2013-07-08")
     assert f.figures["low_date"] == str(df["low"].iloc[-21:].idxmin().date()) == "2013-06-24"
-    assert f.figures["low"] == round(df["low"].iloc[-21:].min(), 2)
+    assert f.figures["low"] == round(df["low"].iloc[-21:].min(), 6)
     assert f.figures["bounce_pct"] == round((df["close"].iloc[-1] / df["low"].iloc[-21:].min() - 1)
-                                            * 100, 2)
+                                            * 100, 6)
     assert f.figures["prior_high_date"] == "2013-05-21"
     assert f.figures["pullback_pct"] <= -5
     assert "pullback_pct" in f.figures["oversold_by"]

@@ -118,7 +118,7 @@ def test_all_time_closing_high_real(real_series, real_bars, symbol, value):
     c = real_bars(symbol, "2013-07-08")["close"]
     assert c.iloc[-1] > c.iloc[:-1].max()          # oracle: it is a record in the data
     assert f.date == "2013-07-08"
-    assert f.figures["value"] == round(c.iloc[-1], 2) == value
+    assert f.figures["value"] == round(c.iloc[-1], 6) == value
 
 
 def test_gspc_not_at_high_real(real_series, real_bars):
@@ -251,3 +251,25 @@ def test_day_move_and_state_real(real_series, real_bars):
     # prefix: the state as of a past date equals the state computed on data cut there
     (m2,) = market_state(real_series("GSPC", asof="2008-07-09"))
     assert m2.figures["state"] == "bear" and m2.figures["state_since"] == "2008-07-09"
+
+
+def test_a_bear_markets_low_must_hold_planted():
+    """A 20% rally ends a bear market only while its low holds: a close under that low
+    resumes the same bear market (from its own high and start date); a new 20% fall from
+    the rally's high that stays above the low is a new bear market (negative case)."""
+    up = np.linspace(100, 200, 200)            # high 200 at bar 199
+    down = np.linspace(200, 140, 61)[1:]       # bear from the first close <= 160; low 140
+    rally = np.linspace(140, 180, 21)[1:]      # +29% off the low: the bear market ended
+    fall = np.linspace(180, 130, 31)[1:]       # under the 140 low: the bear market goes on
+    s = make(np.concatenate([up, down, rally, fall]))
+    (f,) = market_state(s)
+    g = f.figures
+    first_under = 200 + int(np.flatnonzero(down <= 160.0)[0])
+    assert g["state"] == "bear" and g["high"] == 200.0 and g["high_date"] == s.iso(199)
+    assert g["state_since"] == s.iso(first_under) and g["low"] == 130.0
+    # the same rally, then a fall of 20% from its high that holds above 140: a new bear
+    hold = np.linspace(180, 142, 31)[1:]       # -21% from 180, above the 140 low
+    s2 = make(np.concatenate([up, down, rally, hold]))
+    (h,) = market_state(s2)
+    assert h.figures["state"] == "bear" and h.figures["high"] == 180.0
+    assert h.figures["high_date"] == s2.iso(279)

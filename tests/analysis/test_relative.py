@@ -46,8 +46,8 @@ def test_pct_diff_exact_and_aligned_on_common_dates():
     assert f.figures["start_date"] == str(dates[base])
     exp_a = (a[-1] / a[base] - 1) * 100
     exp_b = (b[-1] / b[base] - 1) * 100
-    assert f.figures["a_pct"] == round(exp_a, 2) == 10.0
-    assert f.figures["b_pct"] == round(exp_b, 2) == 2.0
+    assert f.figures["a_pct"] == round(exp_a, 6) == 10.0
+    assert f.figures["b_pct"] == round(exp_b, 6) == 2.0
     assert f.figures["pct_diff"] == 8.0
     assert f.figures["ratio_new_high"] is True
     assert f.figures["ratio_high_date"] == str(dates[-1])

@@ -49,8 +49,8 @@ def test_planted_bearish_key_outside_engulfing():
     assert f.figures["patterns"] == ["key", "outside", "engulfing"]
     assert f.figures["range_atr"] == pytest.approx(4.5 / 0.8, abs=0.006)   # ATR is exactly 0.8
     assert f.figures["volume_ratio"] == 2.5
-    assert f.figures["close_location"] == round(0.5 / 4.5, 2)
-    assert f.figures["extreme"] == round(pc + 3.0, 2)
+    assert f.figures["close_location"] == round(0.5 / 4.5, 6)
+    assert f.figures["extreme"] == round(pc + 3.0, 6)
     assert "bearish key reversal day" in f.summary and "5.6x ATR" in f.summary
 
 
@@ -84,7 +84,7 @@ def test_planted_bullish_mirror():
     (f,) = find_reversals(make(m - o, m - lo, m - h, m - c))
     assert f.figures["direction"] == "bullish"
     assert f.figures["patterns"] == ["key", "outside", "engulfing"]
-    assert f.figures["extreme"] == round(m - (pc + 3.0), 2)
+    assert f.figures["extreme"] == round(m - (pc + 3.0), 6)
 
 
 def test_no_reversal_in_clean_trend_and_narrow_bar_filtered():

@@ -6,11 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tapereader.analysis.lib import month_year, pct, r2
+from tapereader.analysis.lib import month_year, pct, r6
 from tapereader.analysis.series import Series
 from tapereader.analysis.targets import find_targets
 from tapereader.analysis.zones import find_zones
 
+
+def cent(x):
+    """Equal to ``x`` at the cent (figures keep full precision)."""
+    return pytest.approx(x, abs=0.005)
 
 def _series(close, high, low, symbol: str = "SYN") -> Series:
     n = len(close)
@@ -42,8 +46,8 @@ def test_range_gives_up_and_down_targets_at_the_planted_levels():
     down = [t for t in ts if t.figures["direction"] == "down"]
     assert len(up) == 1 and len(down) == 1, [t.summary for t in ts]
     u, d = up[0].figures, down[0].figures
-    assert u["level"] == 110.0 and u["pct"] == r2(pct(110.0, 104.0))
-    assert d["level"] == 100.0 and d["pct"] == r2(pct(100.0, 104.0)) < 0
+    assert u["level"] == 110.0 and u["pct"] == r6(pct(110.0, 104.0))
+    assert d["level"] == 100.0 and d["pct"] == r6(pct(100.0, 104.0)) < 0
     # the zone, the year's extreme and the all-time extreme are the same level: one target
     assert u["basis"].startswith("resistance zone 110.0-110.0")
     assert "all-time high" in u["basis"] and month_year(s.iso(20)) in u["basis"]
@@ -58,10 +62,10 @@ def test_prior_high_without_a_zone_and_the_all_time_high_beyond_it():
     s = _series(close, close + 0.3, close - 0.3)
     ts = [t for t in find_targets(s, zones=[]) if t.figures["direction"] == "up"]
     assert [t.figures["source"] for t in ts] == ["prior_extreme", "all_time"]
-    assert ts[0].figures["level"] == r2(112.3) and ts[0].figures["basis_date"] == s.iso(300)
+    assert ts[0].figures["level"] == r6(112.3) and ts[0].figures["basis_date"] == s.iso(300)
     assert ts[0].figures["basis"] == f"{month_year(s.iso(300))} high"
-    assert ts[1].figures["level"] == r2(118.3) and ts[1].figures["basis"] == "all-time high"
-    assert ts[1].figures["pct"] == r2(pct(118.3, 105))
+    assert ts[1].figures["level"] == r6(118.3) and ts[1].figures["basis"] == "all-time high"
+    assert ts[1].figures["pct"] == r6(pct(118.3, 105))
     assert ts[0].score > ts[1].score  # nearest first
 
 
@@ -99,10 +103,10 @@ def test_real_upside_target_to_the_prior_high(real_series, real_bars, symbol, as
           and t.figures["source"].startswith("prior_extreme")]
     assert len(ts) == 1, [t.summary for t in find_targets(s)]
     t = ts[0].figures
-    assert t["level"] == r2(level) and t["basis_date"] == date
+    assert t["level"] == r6(level) and t["basis_date"] == date
     assert t["basis"].startswith(f"{month_year(date)} high")
     assert low <= t["pct"] <= high
-    assert t["pct"] == r2(pct(level, s.close[-1]))
+    assert t["pct"] == r6(pct(level, s.close[-1]))
 
 
 @pytest.mark.realdata
@@ -115,7 +119,7 @@ def test_real_nearest_upside_target_is_the_gspc_resistance_zone(real_series):
     assert 1640 <= nearest.figures["level"] <= 1655 and 0 < nearest.figures["pct"] < 1
     # GSPC is not at an all-time high: the May 2013 high (1687.18) is also the all-time high
     ath = [t for t in ts if "all_time" in t.figures["source"]]
-    assert len(ath) == 1 and ath[0].figures["level"] == 1687.18
+    assert len(ath) == 1 and ath[0].figures["level"] == cent(1687.18)
     assert ath[0].figures["basis"] == "May 2013 high (the all-time high)"
 
 
@@ -138,6 +142,6 @@ def test_targets_use_the_memory_of_levels(real_series):
     down = [f.figures for f in find_targets(s, swings=sw, levels=levels_of(s, sw))
             if f.figures["direction"] == "down"]
     mem = [f for f in down if f["source"] == "major_level"]
-    assert mem and mem[0]["basis"] == "December 2018 low" and mem[0]["level"] == 2346.58
-    assert mem[0]["pct"] == -5.4 and mem[0]["basis_date"] == "2018-12-26"
+    assert mem and mem[0]["basis"] == "December 2018 low" and mem[0]["level"] == cent(2346.58)
+    assert mem[0]["pct"] == cent(-5.4) and mem[0]["basis_date"] == "2018-12-26"
     assert not [f for f in find_targets(s, swings=sw) if f.figures["source"] == "major_level"]

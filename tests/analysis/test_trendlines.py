@@ -26,7 +26,7 @@ def test_planted_line_intact_broken_retesting(direction):
     before = _lines(find_trendlines(s.head(b)), direction)
     assert before[0].figures["anchors"] == touches
     assert before[0].figures["state"] == "intact" and before[0].figures["break_date"] is None
-    assert before[0].figures["value_at_asof"] == round(truth["line"][b - 1], 2)
+    assert before[0].figures["value_at_asof"] == round(truth["line"][b - 1], 6)
     # broken on the break bar, known on that bar
     fs = find_trendlines(s.head(b + 1))
     line = _lines(fs, direction)[0]

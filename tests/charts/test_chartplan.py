@@ -13,14 +13,22 @@ from tests.story.synthetic import ASOF, F, rally_findings
 WL = default_watchlist()
 
 
-def day(symbol, pct, close, sessions=1):
-    return F("change", symbol, {"sessions": sessions, "pct": pct, "start_date": "2013-07-05",
-                                "close": close, "period": None})
+def day(symbol, pct, close, since="2008-10-15"):
+    """The engine's ``day_move``: ``since`` is the last session with a move as large."""
+    return F("day_move", symbol, {"pct": pct, "direction": "down" if pct < 0 else "up",
+                                  "since_date": since, "rank": 3, "sessions": 3400,
+                                  "close": close, "first_date": "2000-01-03"})
 
 
 def dd(symbol, pct):
     return F("distance_from_high", symbol, {"basis": "close", "high": 100.0,
                                             "high_date": "2013-01-02", "pct": pct})
+
+
+def state(symbol, name):
+    return F("market_state", symbol, {"state": name, "pct_from_high": -21.0, "high": 1.0,
+                                      "high_date": "2013-01-02",
+                                      "state_since": "2013-03-01"})
 
 
 @pytest.mark.parametrize("close,pct,alarm", [(29.99, 24.9, False), (30.0, 1.0, True),
@@ -30,13 +38,30 @@ def test_vix_alarm_at_30_or_a_25pct_jump(close, pct, alarm):
     assert (chartplan.vix_alarm(fs, WL) is not None) == alarm
 
 
-def test_fear_day_needs_the_vix_and_a_falling_or_corrected_benchmark():
+def test_fear_day_needs_the_vix_and_a_big_drop_or_a_falling_market():
     vix = day("VIX", 31.0, 35.0)
-    assert chartplan.fear_day([vix, day("GSPC", -2.1, 900.0)], WL)
-    assert not chartplan.fear_day([day("VIX", 3.0, 18.0), day("GSPC", -2.1, 900.0)], WL)
-    # the VIX alarmed on an up day: fear only while the benchmark is in a correction
-    assert not chartplan.fear_day([vix, day("GSPC", 1.2, 900.0), dd("GSPC", -4.0)], WL)
-    assert chartplan.fear_day([vix, day("GSPC", 1.2, 900.0), dd("GSPC", -12.0)], WL)
+    assert chartplan.fear_day([vix, day("GSPC", -2.1, 900.0)], WL, ASOF)
+    assert not chartplan.fear_day([day("VIX", 3.0, 18.0), day("GSPC", -2.1, 900.0)], WL, ASOF)
+    # a drop that is only the largest since last week is not a big drop, whatever its size
+    small = day("GSPC", -2.1, 900.0, since="2013-07-01")
+    assert chartplan.big_drop([small], "GSPC", ASOF) is None
+    assert not chartplan.fear_day([vix, small], WL, ASOF)
+    assert chartplan.fear_day([vix, small, dd("GSPC", -12.0)], WL, ASOF)
+    assert chartplan.fear_day([vix, small, state("GSPC", "bear")], WL, ASOF)
+    # the VIX alarmed on an up day: fear only while the benchmark is in a falling market
+    assert not chartplan.fear_day([vix, day("GSPC", 1.2, 900.0), dd("GSPC", -4.0)], WL, ASOF)
+    assert chartplan.fear_day([vix, day("GSPC", 1.2, 900.0), dd("GSPC", -12.0)], WL, ASOF)
+    # the engine's state wins over the distance: 12% off the high after a 20% rally is a bull
+    assert not chartplan.fear_day([vix, day("GSPC", 1.2, 900.0), dd("GSPC", -12.0),
+                                   state("GSPC", "bull")], WL, ASOF)
+
+
+def test_a_big_drop_without_the_vix_still_puts_the_benchmark_first():
+    fs = [day("GSPC", -2.5, 1600.0, since="2012-06-01"), day("VIX", 12.0, 17.0)]
+    assert not chartplan.fear_day(fs, WL, ASOF)
+    assert chartplan.benchmark_is_story(fs, WL, ASOF)
+    assert not chartplan.benchmark_is_story([day("GSPC", -2.5, 1600.0, since="2013-07-01")],
+                                            WL, ASOF)
 
 
 def test_zone_of_one_price_is_a_level():
@@ -71,8 +96,7 @@ def test_a_fear_day_swaps_leadership_charts_for_the_benchmark_and_the_vix():
     calm = {s.kind for s in chart_plan(fs, _note(fs), WL, ASOF)}
     assert {"overlay", "ratio"} <= calm and "benchmark" not in calm
     fear = [day("VIX", 40.0, 36.0), day("GSPC", -5.0, 1500.0),
-            *(f for f in fs if not (f.kind == "change" and f.figures["sessions"] == 1
-                                    and f.symbol in ("VIX", "GSPC")))]
+            *(f for f in fs if f.kind != "all_time_high")]     # no records on a crash
     specs = chart_plan(fear, _note(fear), WL, ASOF)
     kinds = [s.kind for s in specs]
     assert kinds[0] == "benchmark" and not {"overlay", "ratio", "channels"} & set(kinds)

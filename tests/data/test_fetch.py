@@ -139,3 +139,48 @@ def test_validation_warnings_reach_the_report(tmp_path):
     assert srv.requests[0][0] == "/v8/finance/chart/^VIX"
     assert any("19 zero-volume days" in str(w) for w in result.warnings)
     assert any(line.startswith("VIX: warning: yahoo:VIX") for line in report.lines())
+
+
+_OTHER_PROCESS = """
+import sys
+from tapereader.data.store import Store
+with Store(sys.argv[1], wait=0) as store:  # no waiting: the lock must be free right now
+    spy = store.get("SPY")
+    store.put("COPY", spy, "other process")
+    print(len(spy), store.symbols())
+"""
+
+
+def test_fetch_lets_go_of_the_store_while_it_downloads(tmp_path):
+    """While ``fetch`` waits for a symbol's download another process can read and write."""
+    import subprocess
+    import sys
+    import threading
+
+    asked, go = threading.Event(), threading.Event()
+
+    def slow_gspc(path, query):
+        if "GSPC" in query.get("s", "") or "spx" in query.get("s", ""):
+            asked.set()
+            go.wait(60)
+        return stooq_route(path, query)
+
+    db = tmp_path / "db.duckdb"
+    with serve(slow_gspc) as srv, Store(db) as store:
+        reports = []
+        t = threading.Thread(target=lambda: reports.append(update(
+            store, StooqProvider(srv.url), ["SPY", "GSPC"], asof="2013-07-12",
+            start=date(2013, 6, 17))))
+        t.start()
+        try:
+            assert asked.wait(60), "the fetch never asked for GSPC"
+            other = subprocess.run([sys.executable, "-c", _OTHER_PROCESS, str(db)],
+                                   capture_output=True, text=True, timeout=120)
+        finally:
+            go.set()
+            t.join(60)
+        assert other.returncode == 0, other.stderr[-500:]
+        assert other.stdout.split(None, 1) == ["19", "['COPY', 'SPY']\n"]
+        (report,) = reports
+        assert report.ok and [r.rows for r in report.results] == [19, 19]
+        assert store.symbols() == ["COPY", "GSPC", "SPY"]

@@ -78,7 +78,13 @@ ERRORS = [
     ("far past", rows(r1="1500-01-04,10,11,9,10.5,10.5,100"),
      "date outside the XNYS calendar", "row 1 (line 2)", "'1500-01-04'"),
     ("ragged line", rows(r3="2013-07-03,10.8,11.2,10.6,11,11,100,7"),
-     "malformed CSV: expected 7 fields, saw 8", "line 4", None),
+     "8 fields, more than the header's 7", "row 3 (line 4)", None),
+    ("ragged first row", rows(r1="2013-07-01,10,11,9,10.5,10.5,100,7"),  # pandas: an index
+     "8 fields, more than the header's 7", "row 1 (line 2)", None),
+    ("ragged every row", "date,open,high,low,close\n2013-07-01,10,11,9,10.5,\n"
+     "2013-07-02,10,11,9,10.5,\n", "6 fields, more than the header's 5", "row 1 (line 2)", None),
+    ("a row short of fields", rows(r2="2013-07-02,10.5,11,10"),
+     "missing close", "row 2 (line 3)", "2013-07-02"),
     ("empty file", "", "empty file", None, None),
     ("header only", HEADER, "no data rows", None, None),
     ("blank line keeps line numbers",

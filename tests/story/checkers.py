@@ -203,12 +203,24 @@ def check_slope_words(text: str, closes: Closes, asof: str, names: dict[str, str
     channel's start date when ``findings`` hold that channel, else at the month's start."""
     n, bad = 0, []
     pat = re.compile(rf"Since ({MONTH}), ([^,]+?) has (climbed|fallen) in a channel|"
-                     rf"the (falling )?channel it has (climbed in|followed) since ({MONTH})")
+                     rf"the (falling )?channel it has (climbed in|followed) since ({MONTH})|"
+                     rf"has (climbed|fallen)( [\d.]+%)? in a channel since ({DATE}|{MONTH})")
     for sent in _sentences(text):
         for m in pat.finditer(sent):
             if m.group(1):
                 when, sym = m.group(1), _subject(m.group(2), names)
                 rising = m.group(3) == "climbed"
+            elif m.group(7):
+                when, sym = m.group(9), _subject(sent[:m.start()], names)
+                rising = m.group(7) == "climbed"
+                if m.group(8):   # "has climbed 33.4% ... since DATE": close to close
+                    c = closes(sym)[:asof]
+                    wk = c.resample("W-FRI").last().dropna()
+                    seg = wk[wk.index >= parse_date(when)]
+                    n += 1
+                    if len(seg) and (seg.iloc[-1] >= seg.iloc[0]) != rising:
+                        bad.append(f"{sym}: '{m.group(0)}' but the closes say otherwise")
+                    continue
             else:
                 when, sym = m.group(6), _subject(sent[:m.start()], names)
                 rising = m.group(5) == "climbed in"
@@ -216,7 +228,7 @@ def check_slope_words(text: str, closes: Closes, asof: str, names: dict[str, str
                 continue
             c = closes(sym)[:asof]
             wk = c.resample("W-FRI").last().dropna()
-            m0, m1 = parse_month(when)
+            m0, m1 = (parse_date(when), parse_date(when)) if "," in when else parse_month(when)
             ch = next((f for f in findings if f.kind == "channel" and f.symbol == sym
                        and m0 <= pd.Timestamp(f.figures["start_date"]) <= m1), None)
             begin = pd.Timestamp(ch.figures["start_date"]) if ch is not None else m0
@@ -259,6 +271,12 @@ def check_day_numbers(text: str, closes: Closes, asof: str, bench_name: str, ben
     want_pct = once(abs((c.iloc[-1] / c.iloc[-2] - 1) * 100), 1)
     want_close = once(c.iloc[-1], 2)
     m = re.search(rf"{re.escape(bench_name)} \w+ ([\d.]+)% to ([\d,.]+)", text)
+    flat = re.search(rf"{re.escape(bench_name)} (?:was little changed|ended almost unchanged)"
+                     rf" at ([\d,.]+)", text)
+    if flat:
+        ok = want_pct == "0.0" and flat.group(1).rstrip(".,") == want_close
+        return 1, [] if ok else [f"'little changed at {flat.group(1)}': raw rounded once is "
+                                 f"{want_pct}% to {want_close}"]
     if not m:
         return 0, []
     bad = []
@@ -266,3 +284,145 @@ def check_day_numbers(text: str, closes: Closes, asof: str, bench_name: str, ben
         bad.append(f"day move {m.group(1)}% to {m.group(2)}: raw rounded once is "
                    f"{want_pct}% to {want_close}")
     return 1, bad
+
+
+_MAJOR = re.compile(r"major support is the (?P<sname>.+?) at (?P<slevel>[\d,.]+), "
+                    r"(?P<spct>[\d.]+)% under the close(?:; a rebound would meet resistance at "
+                    r"the (?P<rname>.+?) \((?P<rlevel>[\d,.]+)\), (?P<rpct>[\d.]+)% above)?")
+
+
+def _level_text(x: float) -> str:
+    return once(x, 0) if abs(x) >= 1000 else once(x, 2)
+
+
+def check_major_levels(text: str, findings, bars: Callable[[str], pd.DataFrame], asof: str,
+                       bench: str) -> tuple[int, list[str]]:
+    """The big picture's "next major support is the NAME at LEVEL, X% under the close" (and
+    its resistance clause): LEVEL is the raw low (high) of the swing bar the engine names,
+    and X the raw distance from the raw close, each rounded once (no figure pre-rounded)."""
+    m = _MAJOR.search(text)
+    if not m:
+        return 0, []
+    b = bars(bench)[:asof]
+    close = float(b["close"].iloc[-1])
+    n, bad = 0, []
+    for side in ("s", "r"):
+        name = m.group(f"{side}name")
+        if name is None:
+            continue
+        f = next((f for f in findings if f.kind == "major_level" and f.symbol == bench
+                  and f.figures.get("name") == name), None)
+        if f is None:
+            bad.append(f"no major level named {name!r}")
+            continue
+        day = pd.Timestamp(f.figures["level_date"])
+        raw = float(b.loc[day, "low" if f.figures["swing"] == "low" else "high"])
+        n += 1
+        want_level, want_pct = _level_text(raw), once(abs((raw / close - 1) * 100), 1)
+        got_level, got_pct = m.group(f"{side}level"), m.group(f"{side}pct")
+        if (got_level, got_pct) != (want_level, want_pct):
+            bad.append(f"{name}: printed {got_level}, {got_pct}%; raw rounded once is "
+                       f"{want_level}, {want_pct}%")
+    return n, bad
+
+
+def check_glued_sentences(text: str) -> tuple[int, list[str]]:
+    """No sentence glued to the next without a space ("ten sessions ago.This is ...")."""
+    hits = re.findall(r"[\w,]*[0-9a-z%)]\.[A-Z][a-z]\w*", text)
+    return 1, [f"glued sentences: {h!r}" for h in hits]
+
+
+def check_etf_stand_ins(note, findings, wl: Watchlist, asof: str) -> tuple[int, list[str]]:
+    """No ETF ticker in the note's text when its index is in the data, unless the ETF's own
+    chart is drawn (the charts the story plans for the note): the index is named instead."""
+    from tapereader.story.chartplan import chart_plan
+
+    present = {f.symbol for f in findings}
+    charted = {s for spec in chart_plan(list(findings), note, wl, asof) for s in spec.symbols}
+    etfs = [s for s, i in wl.instruments.items() if i.tracks and i.tracks in present
+            and s not in charted]
+    bad = []
+    for sec in note.sections:
+        for p in sec.paragraphs:
+            for s in etfs:
+                if re.search(rf"\b{s}\b", p):
+                    bad.append(f"{s} stands in for {wl.name(wl.instruments[s].tracks)} "
+                               f"({sec.key}): {p[:90]!r}")
+    return len(etfs), bad
+
+
+_LEAD = re.compile(r"^(?P<who>The [^,]+?|[A-Z][\w&. ]+?) (?:leads the stock indices|"
+                   r"is out in front of the other stock indices|heads the field|"
+                   r"has held up best among the stock indices|"
+                   r"has lost the least of the stock indices) over the last "
+                   r"(?P<n>\w+) sessions, (?P<dir>up|down) (?P<pct>[\d.]+)%")
+_ALSO = re.compile(r"^It (?:also leads over|is ahead as well over|has also held up best over) "
+                   r"(?P<ws>[\w, ]+?) sessions")
+WORD_COUNTS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six",
+                                           "seven", "eight", "nine", "ten", "eleven",
+                                           "twelve"))}
+
+
+def check_leadership(text: str, closes: Closes, asof: str, names: dict[str, str],
+                     indices: tuple[str, ...]) -> tuple[int, list[str]]:
+    """"X leads the stock indices over the last N sessions, up P%" and "It also leads over
+    A and B sessions": X's change over each window (pandas on the raw closes) is the
+    largest of the stock ``indices``, and P is X's own change rounded once."""
+    n, bad = 0, []
+    sents = [s for para in text.split("\n\n") for s in _sentences(para)]
+    for k, sent in enumerate(sents):
+        m = _LEAD.match(sent)
+        if not m:
+            continue
+        sym = _subject(m.group("who"), names)
+        if sym is None:
+            continue
+        wins = [m.group("n")]
+        nxt = _ALSO.match(sents[k + 1]) if k + 1 < len(sents) else None
+        if nxt:
+            wins += [w for w in re.split(r",\s*|\s+and\s+", nxt.group("ws")) if w]
+        for i, w in enumerate(wins):
+            sessions = int(w) if w.isdigit() else WORD_COUNTS.get(w)
+            if sessions is None:
+                continue
+            ch = {}
+            for s in indices:
+                c = closes(s)
+                if c is not None and len(c[:asof]) > sessions:
+                    c = c[:asof]
+                    ch[s] = (c.iloc[-1] / c.iloc[-1 - sessions] - 1) * 100
+            if sym not in ch:
+                continue
+            n += 1
+            best = max(ch, key=ch.get)
+            if best != sym:
+                bad.append(f"{sym} said to lead over {sessions} sessions "
+                           f"({ch[sym]:+.2f}%), but {best} did ({ch[best]:+.2f}%)")
+            if i == 0 and once(abs(ch[sym]), 1) != m.group("pct"):
+                bad.append(f"{sym} over {sessions} sessions printed {m.group('pct')}%, "
+                           f"raw rounded once {once(abs(ch[sym]), 1)}%")
+    return n, bad
+
+
+def check_no_runaway_annual_rate(text: str) -> tuple[int, list[str]]:
+    """No "about 199.4% a year": a rate of 100% a year or more comes only from annualising
+    a few months (the story tells a short channel over its own span)."""
+    rates = re.findall(r"([\d,]+(?:\.\d+)?)% a year", text)
+    return len(rates), [f"{r}% a year" for r in rates if float(r.replace(",", "")) >= 100]
+
+
+def check_headline_record(headline: str, closes: Closes, asof: str, names: dict[str, str]
+                          ) -> tuple[int, list[str]]:
+    """A headline that says an index "closes at an all-time high / a record high" is true of
+    the raw closes: the close of ``asof`` is above every earlier close."""
+    m = re.search(r"(.+?) closes? at (?:an all-time high|a record high)", headline)
+    if not m:
+        return 0, []
+    sym = _subject(m.group(1), names)
+    c = closes(sym) if sym else None
+    if c is None:
+        return 0, []
+    c = c[:asof]
+    ok = c.index[-1] == pd.Timestamp(asof) and c.iloc[-1] > c.iloc[:-1].max()
+    return 1, [] if ok else [f"{headline!r}: {sym} closed {c.iloc[-1]:.2f}, the record close "
+                             f"is {c.iloc[:-1].max():.2f}"]

@@ -30,6 +30,7 @@ NAMES = ck.name_map(WL)
 SAMPLE = 16
 FULL = 200
 SEED = 20261201
+INDICES = tuple(bigpicture.equity_indices(WL))
 
 
 def sessions(market_dir: Path, k: int) -> list[str]:
@@ -67,6 +68,13 @@ def check_note(market_dir: Path, asof: str) -> dict[str, tuple[int, list[str]]]:
         "equity_all_time_low": ck.check_no_equity_all_time_low(md),
         "bare_etf_headline": ck.check_bare_etf_in_headline(note.headline, WL, present),
         "day_numbers": ck.check_day_numbers(md, closes, asof, WL.name(bench), bench),
+        "major_levels": ck.check_major_levels(md, run.findings,
+                                              lambda s: _bars(market_dir, s), asof, bench),
+        "glued": ck.check_glued_sentences(md),
+        "headline_record": ck.check_headline_record(note.headline, closes, asof, NAMES),
+        "annual_rate": ck.check_no_runaway_annual_rate(md),
+        "etf_stand_ins": ck.check_etf_stand_ins(note, run.findings, WL, asof),
+        "leadership": ck.check_leadership(md, closes, asof, NAMES, INDICES),
         "untraced": (1, untraced(md, run.findings, Names(WL).all_names(), asof)),
     }
 
@@ -88,6 +96,7 @@ def test_checkers_on_random_sessions(market_dir):
     # the checkers did check something (a checker that never fires proves nothing)
     assert counts["day_numbers"] == len(days)
     assert counts["since"] > 0 and counts["slope_words"] + counts["intact"] > 0
+    assert counts["etf_stand_ins"] > 0 and counts["leadership"] > 0
 
 
 def test_checkers_catch_planted_errors(market_dir):
@@ -107,5 +116,21 @@ def test_checkers_catch_planted_errors(market_dir):
     assert ck.check_bare_etf_in_headline("SPY plunges", WL, {"SPY", "GSPC"})[1]
     assert ck.check_day_numbers("The S&P 500 fell 11.9% to 2,386.13.", closes, asof,
                                 "S&P 500", "GSPC")[1]
+    run = engine_run(market_dir, "2011-09-23")
+    n, bad = ck.check_major_levels("Below, the chart's next major support is the July 2010 low "
+                                   "at 1,011, 11.1% under the close.", run.findings,
+                                   lambda s: _bars(market_dir, s), "2011-09-23", "GSPC")
+    assert n == 1 and bad          # 11.045% rounded twice
+    # 2009-08-31: SPY led the 21 sessions, the Dow the indices (the old "It also leads")
+    lead = ("The S&P 500 is out in front of the other stock indices over the last nine "
+            "sessions, up 3.1% against +3.0% for the Dow. It also leads over 21 sessions.")
+    n, bad = ck.check_leadership(lead, closes, "2009-08-31", NAMES, INDICES)
+    assert n == 2 and len(bad) == 1 and "DJI did" in bad[0]
+    assert ck.check_leadership(lead.replace("3.1%", "3.2%"), closes, "2009-08-31", NAMES,
+                               INDICES)[1]
+    assert ck.check_no_runaway_annual_rate("a channel at about 199.4% a year")[1]
+    assert ck.check_glued_sentences("It began ten sessions ago.This is the low.")[1]
+    assert not ck.check_glued_sentences("It began ten sessions ago. This is 1.5% off.")[1]
+    assert ck.check_glued_sentences("The S&P 500 lost 1.1% to 1,223.69.It finished lower.")[1]
     assert ck.check_slope_words("Since January 2020, the S&P 500 has climbed in a channel.",
                                 closes, asof, NAMES)[1]

@@ -54,13 +54,23 @@ def closes(market_dir: Path, symbol: str) -> pd.Series:
 
 
 def regime(c: pd.Series) -> dict:
-    """The market state at the last close, by the standard rule, walked bar by bar."""
+    """The market state at the last close, by the standard rule, walked bar by bar: a bear
+    market from the first close 20% under the high until a 20% rally off its low, whose
+    low must hold (a close under it before the old high is regained resumes that bear)."""
     state, peak_d, trough_d, start_d, bull_low_d = "bull", c.index[0], None, None, None
+    ended = None   # (low, peak, start) of the last bear market a rally ended
     for d, v in c.items():
+        if ended is not None and v < c[ended[0]]:
+            state, trough_d, (_, peak_d, start_d) = "bear", d, ended
+            ended = None
+            continue
+        if ended is not None and v >= c[ended[1]]:
+            ended = None
         if state == "bear":
             if v < c[trough_d]:
                 trough_d = d
             elif v >= 1.2 * c[trough_d]:
+                ended = (trough_d, peak_d, start_d)
                 state, bull_low_d = "bull", trough_d
                 seg = c[trough_d:d]
                 peak_d = seg[seg == seg.max()].index[-1]
@@ -166,3 +176,10 @@ def test_oracle_agrees_on_the_regimes(market_dir):
             "2013-07-08": "bull", "2009-06-12": "bull", "2017-08-01": "bull"}
     for asof, state in want.items():
         assert regime(closes(market_dir, "GSPC")[:asof])["state"] == state, asof
+    # a bear market's low must hold: the 2008 and 2001 lows broke, so the bear markets of
+    # 2009-03-09 and 2002-07-23 are those that began in 2008 and 2001, from the 2007 and
+    # 2000 highs (not new ones from the highs of the bear-market rallies)
+    for asof, high, start in (("2009-03-09", "2007-10-09", "2008-07"),
+                              ("2002-07-23", "2000-03-24", "2001-03")):
+        st = regime(closes(market_dir, "GSPC")[:asof])
+        assert str(st["peak_d"].date()) == high and str(st["start_d"].date())[:7] == start

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..findings import Finding
 from .channels import Channel, current_leg, fit_channel
-from .lib import month_year, r2, r6
+from .lib import month_year, r6
 from .series import Series
 
 MIN_BARS = 8              # a rally lasts at least this many bars
@@ -234,13 +234,13 @@ def _after(s: Series, daily: Series | None, j: int, after_days: int,
     else:
         start = j
     dd, trough, peak_i = _drawdown(close, dd_days, start, peak, stop)
-    out = {"after_max_drawdown_pct": r2(dd), "after_basis": basis,
+    out = {"after_max_drawdown_pct": r6(dd), "after_basis": basis,
            "after_window_end": str(np.datetime64(stop, "D")),
            "after_trough_date": None, "after_trough_close": None,
            "after_peak_date": s.iso(j) if peak_i == start else src.iso(peak_i)}
     if trough >= 0:
         out["after_trough_date"] = str(np.datetime64(int(dd_days[trough]), "D"))
-        out["after_trough_close"] = r2(close[trough])
+        out["after_trough_close"] = r6(close[trough])
     out.update(_to_the_end(close, dd_days, max(start, 0), peak))
     return out
 
@@ -312,15 +312,15 @@ def find_analogs(s: Series, current=None, top: int = 3, daily: Series | None = N
         fig = {
             "current_start": s.iso(cur.start), "current_end": s.iso(cur.end),
             "past_start": s.iso(past.start), "past_end": s.iso(past.end),
-            "similarity": r2(sim[k]), "rank": rank,
-            "current_slope_pct_per_year": r2(cur.pct_per_year(tf)),
-            "past_slope_pct_per_year": r2(past.pct_per_year(tf)),
-            "current_slope_points_per_week": r2(cur.points_per_week(tf)),
-            "past_slope_points_per_week": r2(past.points_per_week(tf)),
+            "similarity": r6(sim[k]), "rank": rank,
+            "current_slope_pct_per_year": r6(cur.pct_per_year(tf)),
+            "past_slope_pct_per_year": r6(past.pct_per_year(tf)),
+            "current_slope_points_per_week": r6(cur.points_per_week(tf)),
+            "past_slope_points_per_week": r6(past.points_per_week(tf)),
             f"current_{unit}s": cur.end - cur.start, f"past_{unit}s": past.end - past.start,
-            "current_gain_pct": r2((s.close[cur.end] / s.close[cur.start] - 1) * 100),
-            "past_gain_pct": r2((s.close[past.end] / s.close[past.start] - 1) * 100),
-            "past_r2": r2(past.r2),
+            "current_gain_pct": r6((s.close[cur.end] / s.close[cur.start] - 1) * 100),
+            "past_gain_pct": r6((s.close[past.end] / s.close[past.start] - 1) * 100),
+            "past_r2": r6(past.r2),
             **_after(s, daily, past.end, after_days, source),
         }
         followed = (f"in the six months after it ended {s.symbol} fell as much as "

@@ -30,14 +30,14 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR
 from ..findings import Finding
-from .lib import month_year, r2, sessions_per_week
+from .lib import month_year, r6, sessions_per_week
 from .series import Series
 
 BEAR_DECLINE_PCT = 20.0   # a decline this deep ends a bear market
 LEG_DECLINE_PCT = 10.0    # a decline this deep (a correction) starts a new leg
 MIN_BARS = 8              # a channel needs at least this many bars after its low
-BARS_PER_YEAR = {"daily": 252.0, "weekly": 52.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,17 +222,17 @@ def channel_figures(s: Series, ch: Channel) -> dict:
         if ch.hi_res > ch.lo_res else 0.5
     return {
         "start_date": s.iso(ch.start), "end_date": s.iso(end),
-        "slope_pct_per_year": r2(ch.pct_per_year(s.timeframe)),
-        "slope_points_per_week": r2(ch.points_per_week(s.timeframe)),
-        "width_pct": r2(ch.width_pct()),
-        "kind": ch.kind, "bars": ch.bars, "r2": r2(ch.r2),
-        "start_price": r2(s.low[ch.start] if np.isfinite(s.low[ch.start])
+        "slope_pct_per_year": r6(ch.pct_per_year(s.timeframe)),
+        "slope_points_per_week": r6(ch.points_per_week(s.timeframe)),
+        "width_pct": r6(ch.width_pct()),
+        "kind": ch.kind, "bars": ch.bars, "r2": r6(ch.r2),
+        "start_price": r6(s.low[ch.start] if np.isfinite(s.low[ch.start])
                           else s.close[ch.start]),
-        "start_close": r2(s.close[ch.start]),
-        "decline_before_pct": r2(-ch.decline_pct) if np.isfinite(ch.decline_pct) else None,
-        "gain_pct": r2((s.close[end] / s.close[ch.start] - 1.0) * 100.0),
-        "mid_at_end": r2(mid), "upper_at_end": r2(upper), "lower_at_end": r2(lower),
-        "position_pct": r2(100.0 * pos),
+        "start_close": r6(s.close[ch.start]),
+        "decline_before_pct": r6(-ch.decline_pct) if np.isfinite(ch.decline_pct) else None,
+        "gain_pct": r6((s.close[end] / s.close[ch.start] - 1.0) * 100.0),
+        "mid_at_end": r6(mid), "upper_at_end": r6(upper), "lower_at_end": r6(lower),
+        "position_pct": r6(100.0 * pos),
         # to draw the centre line: log(close) = intercept_log + slope_log_per_bar * (i - start)
         "intercept_log": float(ch.intercept_log), "slope_log_per_bar": float(ch.slope_log),
     }

@@ -162,12 +162,12 @@ def _state(s: Series, direction: str, scale: str, i1: int, i2: int, conf2: int, 
     name = f"fresh {what} {s.iso(i1)} {point}"
     figures = {
         "direction": direction, "scale": scale, "anchors": [s.iso(i1), s.iso(i2)],
-        "anchor_prices": [lib.r2(p1), lib.r2(p2)],
-        "drawable_from": s.iso(conf2), "value_at_asof": rv,
-        "distance_pct": rd, "pressing": bool(pressing),
+        "anchor_prices": [lib.r6(p1), lib.r6(p2)],
+        "drawable_from": s.iso(conf2), "value_at_asof": lib.r6(value),
+        "distance_pct": lib.r6(dist), "pressing": bool(pressing),
         "state": "broken" if brk >= 0 else "intact",
         "break_date": s.iso(brk) if brk >= 0 else None,
-        "slope_pct_per_week": lib.r2(slope_w),
+        "slope_pct_per_week": lib.r6(slope_w),
         "sessions": k - i1,
     }
     side = "above" if dist >= 0 else "below"

@@ -21,7 +21,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import r2
+from .lib import r6
 from .series import Series
 
 
@@ -121,16 +121,17 @@ def _finding(s: Series, role: str, g: dict) -> Finding:
     unit = "week" if s.timeframe == "weekly" else "session"
     figures = {
         "role": role, "direction": g["direction"], "gap_date": s.iso(i),
-        "low": r2(g["low"]), "high": r2(g["high"]),
-        "gap_low": r2(g["gap_low"]), "gap_high": r2(g["gap_high"]),
-        "partly_filled": bool(g["partly_filled"]), "filled_pct": r2(g["filled_pct"]),
-        "distance_pct": r2(g["dist"]), "sessions_ago": len(s) - 1 - i,
+        "low": r6(g["low"]), "high": r6(g["high"]),
+        "gap_low": r6(g["gap_low"]), "gap_high": r6(g["gap_high"]),
+        "partly_filled": bool(g["partly_filled"]), "filled_pct": r6(g["filled_pct"]),
+        "distance_pct": r6(g["dist"]), "sessions_ago": len(s) - 1 - i,
     }
     d = figures["distance_pct"]
-    state = (f"partly filled ({figures['filled_pct']}%), open {figures['low']}-{figures['high']}"
-             if g["partly_filled"] else f"unfilled, {figures['low']}-{figures['high']}")
+    state = (f"partly filled ({figures['filled_pct']:.2f}%), open "
+             f"{figures['low']:.2f}-{figures['high']:.2f}"
+             if g["partly_filled"] else f"unfilled, {figures['low']:.2f}-{figures['high']:.2f}")
     summary = (f"{s.symbol} {role} at the {s.timeframe} gap {g['direction']} of "
                f"{figures['gap_date']} ({state}, {figures['sessions_ago']} {unit}s ago); the "
-               f"close is {abs(d)}% {'above' if d > 0 else 'below'} it.")
+               f"close is {abs(d):.2f}% {'above' if d > 0 else 'below'} it.")
     return Finding("gap", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), figures, summary,
                    score=round(1.0 / (1.0 + abs(g["dist"])), 4))

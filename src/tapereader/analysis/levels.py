@@ -31,12 +31,12 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
-from .lib import month_year, pct, r2
+from .lib import month_year, pct, r6
 from .series import Series
 from .swings import Swings
 
-_BARS_PER_YEAR = {"daily": 252.0, "weekly": 52.0}
 _TOUCH_CAP = 64  # touch dates kept per level (the count is exact)
 
 
@@ -327,18 +327,18 @@ def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
     for role, lv, nearest in pick_levels(s, lvls, max_distance_pct=max_distance_pct,
                                          per_side=per_side):
         name = level_name(s, lv)
-        d = r2(pct(close, lv.price))
-        age = r2((len(s) - 1 - lv.idx) / _BARS_PER_YEAR.get(s.timeframe, 252.0))
+        d = r6(pct(close, lv.price))
+        age = r6((len(s) - 1 - lv.idx) / _BARS_PER_YEAR.get(s.timeframe, 252.0))
         figures = {
-            "role": role, "level": r2(lv.price), "level_date": s.iso(lv.idx), "name": name,
-            "swing": "high" if lv.kind > 0 else "low", "swing_pct": r2(lv.swing_pct),
+            "role": role, "level": r6(lv.price), "level_date": s.iso(lv.idx), "name": name,
+            "swing": "high" if lv.kind > 0 else "low", "swing_pct": r6(lv.swing_pct),
             "touches": lv.touches,
             "touch_dates": ([s.iso(i) for i in lv.touch_idx] if len(lv.touch_idx) < 20 else
                             np.datetime_as_string(s.dates[list(lv.touch_idx)]).tolist()),
             "age_years": age, "breaks": lv.breaks,
             "broken_date": s.iso(lv.first_break) if lv.first_break >= 0 else None,
             "round_number": lv.round_number, "significance": lv.significance,
-            "nearest": nearest, "distance_pct": d, "pct_away": r2(pct(lv.price, close)),
+            "nearest": nearest, "distance_pct": d, "pct_away": r6(pct(lv.price, close)),
         }
         was = ""
         if lv.breaks:
@@ -346,8 +346,9 @@ def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
                    f"{figures['broken_date']}")
         word = "the next" if nearest else "a major"
         summary = (f"{s.symbol}: {word} {role} in the chart's memory is the {name} at "
-                   f"{figures['level']} ({figures['level_date']}), {abs(figures['pct_away'])}% "  # type: ignore[arg-type]
-                   f"{'above' if d < 0 else 'below'} the close (a {figures['swing_pct']}% "
+                   f"{figures['level']:.2f} ({figures['level_date']}), "
+                   f"{abs(figures['pct_away']):.2f}% "  # type: ignore[arg-type]
+                   f"{'above' if d < 0 else 'below'} the close (a {figures['swing_pct']:.2f}% "
                    f"swing, {lv.touches} touch{'es' if lv.touches != 1 else ''}{was}).")
         out.append(Finding("major_level", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), figures,
                            summary, score=lv.significance))

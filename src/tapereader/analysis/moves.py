@@ -14,7 +14,7 @@ import numpy as np
 import talib
 
 from ..findings import Finding
-from .lib import RECENT, atr, is_recent, pct, r2, r6, total_return_pct
+from .lib import RECENT, atr, is_recent, pct, r6, total_return_pct
 from .series import Series
 
 # TA-Lib's functions without the wrapper that converts pandas/polars Series (ours are arrays)
@@ -109,7 +109,7 @@ def _streak(s: Series) -> list[Finding]:
         return []
     direction = "up" if last > 0 else "down"
     base = len(s) - 1 - k
-    p = r2(pct(s.close[-1], s.close[base]))
+    p = r6(pct(s.close[-1], s.close[base]))
     unit = "sessions" if s.timeframe == "daily" else "weeks"
     fig = {"direction": direction, "sessions": k, "pct": p, "start_date": s.iso(base)}
     summary = f"{s.symbol}: {k} {unit} {direction} in a row, {p:+.2f}% since {s.iso(base)}."
@@ -149,24 +149,24 @@ def _oversold_bounce(s: Series, rsi: np.ndarray, sma: np.ndarray) -> list[Findin
     why: dict[str, float] = {}
     words: list[str] = []
     if np.isfinite(rsi[lo]) and rsi[lo] < RSI_OVERSOLD:
-        why["rsi"] = r2(rsi[lo])
+        why["rsi"] = r6(rsi[lo])
         words.append(f"RSI {rsi[lo]:.1f}")
     if np.isfinite(stretch) and stretch >= ATR_STRETCH:
-        why["atr_below_sma50"] = r2(stretch)
+        why["atr_below_sma50"] = r6(stretch)
         words.append(f"{stretch:.1f} ATR under the 50-day average")
     if -pullback >= PULLBACK_PCT:
-        why["pullback_pct"] = r2(pullback)
+        why["pullback_pct"] = r6(pullback)
         words.append(f"a {-pullback:.2f}% pullback from the {s.close[hi]:.2f} close of {s.iso(hi)}")
     if not why:
         return []
-    bounce = r2(pct(s.close[-1], low))
+    bounce = r6(pct(s.close[-1], low))
     fig = {
-        "low_date": s.iso(lo), "low": r2(low), "low_close": r2(s.close[lo]),
+        "low_date": s.iso(lo), "low": r6(low), "low_close": r6(s.close[lo]),
         "bounce_pct": bounce, "oversold_by": why,
-        "rsi": r2(rsi[lo]) if np.isfinite(rsi[lo]) else None,
-        "pct_vs_sma50": r2(pct(s.close[lo], sma[lo])) if np.isfinite(sma[lo]) else None,
-        "prior_high": r2(s.close[hi]), "prior_high_date": s.iso(hi),
-        "pullback_pct": r2(pullback), "confirm_date": s.iso(confirm),
+        "rsi": r6(rsi[lo]) if np.isfinite(rsi[lo]) else None,
+        "pct_vs_sma50": r6(pct(s.close[lo], sma[lo])) if np.isfinite(sma[lo]) else None,
+        "prior_high": r6(s.close[hi]), "prior_high_date": s.iso(hi),
+        "pullback_pct": r6(pullback), "confirm_date": s.iso(confirm),
     }
     summary = (f"{s.symbol}: {bounce:+.2f}% off the {fig['low']:.2f} low of {s.iso(lo)}, "
                f"reached oversold ({' and '.join(words)}).")
@@ -178,8 +178,8 @@ def _overbought(s: Series, rsi: np.ndarray, sma: np.ndarray) -> list[Finding]:
     r = rsi[-1]
     if not (np.isfinite(r) and r > RSI_OVERBOUGHT):
         return []
-    above = r2(pct(s.close[-1], sma[-1])) if np.isfinite(sma[-1]) else None
-    fig = {"rsi": r2(r), "pct_above_sma50": above}
+    above = r6(pct(s.close[-1], sma[-1])) if np.isfinite(sma[-1]) else None
+    fig = {"rsi": r6(r), "pct_above_sma50": above}
     tail = f", {above:.2f}% above its 50-day average" if above is not None else ""
     summary = f"{s.symbol}: overbought, RSI(14) {r:.1f}{tail}."
     return [Finding("overbought", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), fig, summary)]

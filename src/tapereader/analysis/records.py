@@ -11,12 +11,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR
 from ..findings import Finding
-from .lib import RECENT, all_finite, is_recent, pct, r2, r6
+from .lib import RECENT, all_finite, is_recent, pct, r6
 from .series import Series
 from .swings import Swings
 
-WEEKS_52 = {"daily": 252, "weekly": 52}
+WEEKS_52 = BARS_PER_YEAR  # the 52-week window: a year of bars
 STRUCTURE_MIN_SCALE = 3.0     # swings of at least 3 ATR make the structure
 
 
@@ -305,8 +306,8 @@ def structure_from_swings(s: Series, swings: Swings,
     fig = {
         "pattern": pattern,
         "swing_dates": [s.iso(b) for b, _ in order],
-        "highs": [{"date": s.iso(int(idx[i])), "price": r2(price[i])} for i in (h1, h2)],
-        "lows": [{"date": s.iso(int(idx[i])), "price": r2(price[i])} for i in (l1, l2)],
+        "highs": [{"date": s.iso(int(idx[i])), "price": r6(price[i])} for i in (h1, h2)],
+        "lows": [{"date": s.iso(int(idx[i])), "price": r6(price[i])} for i in (l1, l2)],
         "close_above_last_high": bool(s.close[-1] > price[h2]),
         "close_below_last_low": bool(s.close[-1] < price[l2]),
     }
@@ -378,7 +379,10 @@ def _regimes(x, bear, rally):  # pragma: no cover - compiled
     """Walk the closes: (in_bear, peak_i, trough_i, bear_start_i, bull_start_i,
     prev_bear_start_i) at the last bar. A bear market starts at the first close ``bear``
     (a fraction) under the peak and ends at the first close ``rally`` over its trough; the
-    new bull market's peak is then tracked from that trough."""
+    new bull market's peak is then tracked from that trough. The bear market's low must
+    hold: a close under it (before the index regains the high the bear market fell from)
+    resumes that bear market, from its own peak and start (the rally was a bear-market
+    rally, as in 2002 and 2009), instead of starting a new one from the rally's high."""
     n = len(x)
     in_bear = False
     peak_i = 0
@@ -386,15 +390,30 @@ def _regimes(x, bear, rally):  # pragma: no cover - compiled
     bear_start = -1
     prev_bear = -1
     bull_start = -1
+    end_low = -1        # the last bear market a rally ended: its low, peak, start ...
+    end_peak = -1
+    end_start = -1
+    end_prev = -1       # ... and what preceded it
+    end_bull = -1
     for i in range(1, n):
         v = x[i]
         if v != v:
             continue
+        if end_low >= 0 and v < x[end_low]:
+            in_bear = True          # the low did not hold: the same bear market goes on
+            peak_i, bear_start, prev_bear, bull_start = end_peak, end_start, end_prev, end_bull
+            trough_i = i
+            end_low = -1
+            continue
+        if end_low >= 0 and v >= x[end_peak]:
+            end_low = -1            # back at the old high: that bear market is history
         if in_bear:
             if v < x[trough_i]:
                 trough_i = i
             elif v >= x[trough_i] * (1.0 + rally):
                 in_bear = False
+                end_low, end_peak, end_start = trough_i, peak_i, bear_start
+                end_prev, end_bull = prev_bear, bull_start
                 bull_start = trough_i
                 peak_i = i
                 for q in range(trough_i, i + 1):

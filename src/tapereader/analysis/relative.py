@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from ..findings import Finding
-from .lib import pct, r2, r6, total_return_pct
+from .lib import pct, r6, total_return_pct
 from .series import Series
 
 WINDOWS = (9, 21, 63)
@@ -118,7 +118,7 @@ def find_relative(series: Mapping[str, Series], pairs: Iterable[tuple[str, str]]
                 "a_pct": r6(pa), "b_pct": r6(pb), "start_date": str(dates[base]),
                 "ratio": float(round(ratio[-1], 6)),
                 "ratio_high": float(round(ratio[hi_i], 6)), "ratio_high_date": str(dates[hi_i]),
-                "ratio_vs_high_pct": r2(pct(ratio[-1], ratio[hi_i])), "ratio_lookback": lb,
+                "ratio_vs_high_pct": r6(pct(ratio[-1], ratio[hi_i])), "ratio_lookback": lb,
             }
             lead = "ahead of" if pa >= pb else "behind"
             summary = (f"{a} {pa:+.2f}% vs {b} {pb:+.2f}% over {w} {_unit(sa)}s: {a} "

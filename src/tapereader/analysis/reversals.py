@@ -22,7 +22,7 @@ import numpy as np
 import talib
 
 from ..findings import Finding
-from .lib import RECENT, atr, r2
+from .lib import RECENT, atr, r6
 from .series import Series
 
 MOVE_BARS = 20          # a "new high for the move": above the highs of the previous 20 bars
@@ -93,20 +93,20 @@ def _reversal(s: Series, i: int, side: int, a: np.ndarray, engulf: np.ndarray) -
         return None
     rng = h[i] - lo[i]
     prior_atr = a[i - 1]
-    range_atr = r2(rng / prior_atr) if np.isfinite(prior_atr) and prior_atr > 0 else None
+    range_atr = r6(rng / prior_atr) if np.isfinite(prior_atr) and prior_atr > 0 else None
     v0 = i - VOLUME_BARS
     va = s.volume[v0:i].mean() if v0 >= 0 else np.nan
     vol = s.volume[i]
-    volume_ratio = r2(vol / va) if np.isfinite(vol) and np.isfinite(va) and va > 0 else None
-    close_location = r2((c[i] - lo[i]) / rng) if rng > 0 else None
+    volume_ratio = r6(vol / va) if np.isfinite(vol) and np.isfinite(va) and va > 0 else None
+    close_location = r6((c[i] - lo[i]) / rng) if rng > 0 else None
     direction = "bearish" if side > 0 else "bullish"
     kind = patterns[0]
     extreme = h[i] if side > 0 else lo[i]
     fig = {
         "direction": direction, "type": kind, "patterns": patterns,
         "range_atr": range_atr, "volume_ratio": volume_ratio, "close_location": close_location,
-        "extreme": r2(extreme), "close": r2(c[i]), "prior_close": r2(c[i - 1]),
-        "change_pct": r2((c[i] / c[i - 1] - 1) * 100),
+        "extreme": r6(extreme), "close": r6(c[i]), "prior_close": r6(c[i - 1]),
+        "change_pct": r6((c[i] / c[i - 1] - 1) * 100),
     }
     word = "high" if side > 0 else "low"
     below = "below" if side > 0 else "above"

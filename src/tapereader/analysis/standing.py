@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
 from .levels import Level, level_name, levels_of
-from .lib import RECENT, month_year, pct, r2
+from .lib import RECENT, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
-
-_BARS_PER_YEAR = {"daily": 252, "weekly": 52}
 
 
 def find_standing_breakouts(s: Series, swings: Swings, *, levels: list[Level] | None = None,
@@ -60,18 +59,19 @@ def _breakout(s: Series, lv: Level, direction: str) -> Finding:
     close = float(s.close[-1])
     name = level_name(s, lv)
     figures = {
-        "direction": direction, "level": r2(lv.price), "level_date": s.iso(lv.idx),
+        "direction": direction, "level": r6(lv.price), "level_date": s.iso(lv.idx),
         "name": name, "breakout_date": s.iso(b), "sessions": n - 1 - b,
-        "pct_beyond": r2(pct(close, lv.price)), "worst_close": r2(s.close[w]),
-        "worst_date": s.iso(w), "worst_pct": r2(pct(float(s.close[w]), lv.price)),
-        "swing_pct": r2(lv.swing_pct), "significance": lv.significance,
+        "pct_beyond": r6(pct(close, lv.price)), "worst_close": r6(s.close[w]),
+        "worst_date": s.iso(w), "worst_pct": r6(pct(float(s.close[w]), lv.price)),
+        "swing_pct": r6(lv.swing_pct), "significance": lv.significance,
     }
     verb = "broke out above" if direction == "up" else "broke down under"
     side = "above" if direction == "up" else "under"
-    beyond = r2(pct(close, lv.price))
-    summary = (f"{s.symbol} {verb} its {name} ({figures['level']}) on {figures['breakout_date']} "
+    beyond = r6(pct(close, lv.price))
+    summary = (f"{s.symbol} {verb} its {name} ({figures['level']:.2f}) on "
+               f"{figures['breakout_date']} "
                f"and has stayed {side} it since ({figures['sessions']} sessions); the close is "
-               f"{abs(beyond)}% {'above' if beyond >= 0 else 'below'} it.")
+               f"{abs(beyond):.2f}% {'above' if beyond >= 0 else 'below'} it.")
     return Finding("standing_breakout", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), figures,
                    summary, score=lv.significance)
 
@@ -108,14 +108,14 @@ def find_moves_from_pivots(s: Series, swings: Swings, *,
         e = i + int(np.argmax(seg) if up else np.argmin(seg))
         name = f"{month_year(s.iso(i))} {'low' if up else 'high'}"
         figures = {
-            "direction": direction, "pivot": r2(piv), "pivot_date": s.iso(i), "name": name,
-            "pct": r2(p), "sessions": n - 1 - i, "extreme": r2(s.close[e]),
-            "extreme_date": s.iso(e), "extreme_pct": r2(pct(float(s.close[e]), piv)),
+            "direction": direction, "pivot": r6(piv), "pivot_date": s.iso(i), "name": name,
+            "pct": r6(p), "sessions": n - 1 - i, "extreme": r6(s.close[e]),
+            "extreme_date": s.iso(e), "extreme_pct": r6(pct(float(s.close[e]), piv)),
         }
         word = "up" if up else "down"
         what = "rally off" if up else "decline from"
         summary = (f"{s.symbol} is {word} {abs(r2(p))}% from its {name} "
-                   f"({figures['pivot']} on {figures['pivot_date']}, {figures['sessions']} "
+                   f"({figures['pivot']:.2f} on {figures['pivot_date']}, {figures['sessions']} "
                    f"sessions ago): a {what} the {name} that still stands.")
         out.append(Finding("move_from_pivot", s.symbol, s.timeframe, s.iso(-1), s.iso(-1),
                            figures, summary, score=min(abs(p), 50.0) / 50.0))

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
-from .lib import all_finite, month_year, pct, r2
+from .lib import all_finite, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
-from .zones import _BARS_PER_YEAR, find_zones
+from .zones import find_zones
 
 if TYPE_CHECKING:
     from .levels import Level
@@ -114,8 +115,8 @@ def _targets(s: Series, direction: str, close: float, levels: list, max_pct: flo
     out = []
     for rank, (lvl, first, bdate, source, also) in enumerate(kept):
         basis = first + (f" (the {', the '.join(also)})" if also else "")
-        p = r2(pct(lvl, close))
-        figures = {"direction": direction, "level": r2(lvl), "pct": p, "basis": basis,
+        p = r6(pct(lvl, close))
+        figures = {"direction": direction, "level": r6(lvl), "pct": p, "basis": basis,
                    "basis_date": bdate, "source": source}
         summary = (f"{s.symbol} is {abs(p)}% {'below' if up else 'above'} its {basis} "
                    f"at {figures['level']}, the {'upside' if up else 'downside'} target.")

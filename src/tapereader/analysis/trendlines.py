@@ -151,9 +151,9 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
             for j, sc in chosen:
                 if bc_l[j] >= 0 and known_l[j] == k:
                     b = brk_l[j]
-                    cands.append(("b", j, sc, s.iso(b), lib.r2(_line_at(sp, j, b, scale))))
+                    cands.append(("b", j, sc, s.iso(b), lib.r6(_line_at(sp, j, b, scale))))
                 if k in rt_l[j]:
-                    cands.append(("r", j, sc, s.iso(k), lib.r2(_line_at(sp, j, k, scale))))
+                    cands.append(("r", j, sc, s.iso(k), lib.r6(_line_at(sp, j, k, scale))))
             for kind, j, sc, _d, _v in _distinct(cands, float(atr[k]) * p.same_line_atr):
                 if kind == "b":
                     out.append(_break_event(s, sp, j, k, sc, scale))
@@ -289,8 +289,8 @@ def _max_from(hi: np.ndarray, i: int, k: int) -> float:
 def _slope_pct_week(sp: _Space, j: int, scale: str, spw: float, k: int) -> float:
     b = sp.slope_l[j] * (1.0 if sp.direction == "up" else -1.0)
     if scale == "log":
-        return lib.r2((np.exp(b * spw) - 1.0) * 100.0)
-    return lib.r2(b * spw / _line_at(sp, j, k, scale) * 100.0)
+        return lib.r6((np.exp(b * spw) - 1.0) * 100.0)
+    return lib.r6(b * spw / _line_at(sp, j, k, scale) * 100.0)
 
 
 def _name(s: Series, sp: _Space, j: int) -> str:
@@ -334,15 +334,15 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
                               yb if up else -yb,
                               *[sp.lo[i] if up else -sp.lo[i] for i in anchors]])).tolist()
         value, fwd = ex[0], (ex[1] - 1.0) * 100
-        slope_w = lib.r2((ex[2] - 1.0) * 100.0)
+        slope_w = lib.r6((ex[2] - 1.0) * 100.0)
         at_break = ex[3]
-        anchor_prices = [lib.r2(x) for x in ex[4:]]
+        anchor_prices = [lib.r6(x) for x in ex[4:]]
     else:
         value = _line_at(sp, j, k, scale)
         fwd = runmax / abs(y1) * 100
         slope_w = _slope_pct_week(sp, j, scale, spw, k)
         at_break = _line_at(sp, j, b, scale)
-        anchor_prices = [lib.r2(_price(sp, sp.lo[i], scale)) for i in anchors]
+        anchor_prices = [lib.r6(_price(sp, sp.lo[i], scale)) for i in anchors]
     dist = lib.pct(close, value)
     rv, rc, rd = lib.r2(value), lib.r2(close), lib.r2(dist)
     figures = {
@@ -350,14 +350,14 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
         "anchors": _isos(s, anchors),
         "touches": len(touches),
         "slope_pct_per_week": slope_w,
-        "value_at_asof": rv, "state": state,
+        "value_at_asof": lib.r6(value), "state": state,
         "break_date": s.iso(b) if state != "intact" else None,
         "confirm_date": s.iso(bc) if broken else None,
-        "score": lib.r2(score),
+        "score": lib.r6(score),
         "anchor_prices": anchor_prices,
         "touch_dates": _isos(s, touches),
-        "first_anchor_move_pct": lib.r2(fwd),
-        "distance_pct": rd,
+        "first_anchor_move_pct": lib.r6(fwd),
+        "distance_pct": lib.r6(dist),
         "drawable_from": s.iso(int(sp.conf2[j])),
         "after_break_of": after_break_of,
     }
@@ -366,7 +366,7 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
         figures["scale_differs"] = other["state"] != state
     name = _name(s, sp, j)
     if broken:
-        figures["line_value_at_break"] = lib.r2(at_break)
+        figures["line_value_at_break"] = lib.r6(at_break)
         rs = rt_start[j, :min(nrt[j], _CAP)]
         starts = rs[(rs >= 0) & (rs <= k)].tolist()
         figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
@@ -403,7 +403,7 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
         summary = summary[:-1] + f" (a new line, drawn after the break of the {after_break_of})."
     if other is not None and other["state"] != state:
         summary += (f" That is on a {scale} scale; on a {other['scale']} scale the same line is "
-                    f"{other['state']} (at {other['value_at_asof']}).")
+                    f"{other['state']} (at {other['value_at_asof']:.2f}).")
     return Finding(kind="trendline", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(k),
                    known_at=s.iso(k), figures=figures, summary=summary, score=score)
 
@@ -438,7 +438,7 @@ def _other_scales(s: Series, sp: _Space, js: list[int], scale: str,
         name = _STATES[st]
         out.append({"scale": other, "state": name,
                     "break_date": s.iso(b) if name not in ("intact", "invalid") else None,
-                    "value_at_asof": lib.r2(val)})
+                    "value_at_asof": lib.r6(val)})
     return out
 
 
@@ -449,9 +449,9 @@ def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str
     close = float(s.close[b])
     figures = {
         "direction": sp.direction, "scale": scale, "anchors": _isos(s, anchors),
-        "line_value": lib.r2(value), "close": lib.r2(close),
-        "distance_pct": lib.r2(lib.pct(close, value)),
-        "confirm_close": lib.r2(float(s.close[k])),
+        "line_value": lib.r6(value), "close": lib.r6(close),
+        "distance_pct": lib.r6(lib.pct(close, value)),
+        "confirm_close": lib.r6(float(s.close[k])),
         "confirm_date": s.iso(sp.bconf_l[j]),
     }
     summary = (f"{s.symbol} broke the {_name(s, sp, j)} ({_when(s, b)}): close "
@@ -468,7 +468,7 @@ def _retest_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: st
     dist = lib.pct(close, value)
     figures = {
         "direction": sp.direction, "scale": scale, "anchors": _isos(s, anchors),
-        "line_value": lib.r2(value), "close": lib.r2(close), "distance_pct": lib.r2(dist),
+        "line_value": lib.r6(value), "close": lib.r6(close), "distance_pct": lib.r6(dist),
         "break_date": s.iso(sp.brk_l[j]),
     }
     side = "underside" if sp.direction == "up" else "topside"

@@ -21,13 +21,13 @@ import math
 import numba
 import numpy as np
 
+from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
-from .lib import RECENT, all_finite, atr, is_recent, month_year, pct, r2
+from .lib import RECENT, all_finite, atr, is_recent, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
 
 # Bars per year on each timeframe: lookbacks are expressed in years so weekly works too.
-_BARS_PER_YEAR = {"daily": 252, "weekly": 52}
 
 
 def _swings(s: Series, swings: Swings | None) -> Swings:
@@ -252,8 +252,8 @@ def find_zones(
         for score, role, lo, hi, dist, count, tlast, members in side[:per_side]:
             kinds = kind_l[members]
             figures = {
-                "role": role, "low": r2(lo), "high": r2(hi), "touches": count,
-                "last_touch": s.iso(tlast), "distance_pct": r2(dist),
+                "role": role, "low": r6(lo), "high": r6(hi), "touches": count,
+                "last_touch": s.iso(tlast), "distance_pct": r6(dist),
                 "swing_dates": sorted({s.iso(i) for i in idx_l[members]}),
                 "highs": sum(k > 0 for k in kinds), "lows": sum(k < 0 for k in kinds),
             }
@@ -268,8 +268,8 @@ def find_zones(
 def _zone_summary(symbol: str, f: dict) -> str:
     d = f["distance_pct"]
     where = ("the close is inside it" if d == 0
-             else f"the close is {abs(d)}% {'below' if d < 0 else 'above'} it")
-    return (f"{symbol} {f['role']} at {f['low']}-{f['high']} ({f['touches']} touches, "
+             else f"the close is {abs(d):.2f}% {'below' if d < 0 else 'above'} it")
+    return (f"{symbol} {f['role']} at {f['low']:.2f}-{f['high']:.2f} ({f['touches']} touches, "
             f"last {f['last_touch']}); {where}.")
 
 
@@ -385,15 +385,15 @@ def _breakout_finding(s: Series, sw: Swings, j: int, b: int, k: int, level: floa
     name = month_year(s.iso(i)) + (" high" if up else " low")
     close = float(s.close[b])
     figures = {
-        "level": r2(level), "date": s.iso(b),
+        "level": r6(level), "date": s.iso(b),
         ("prior_high_date" if up else "prior_low_date"): s.iso(i),
-        ("prior_high" if up else "prior_low"): r2(sw.price[j]),
-        "pct_beyond": r2(pct(close, level)), "close": r2(close), "basis": "close",
-        "name": name, "magnitude": r2(sw.magnitude[j]),
+        ("prior_high" if up else "prior_low"): r6(sw.price[j]),
+        "pct_beyond": r6(pct(close, level)), "close": r6(close), "basis": "close",
+        "name": name, "magnitude": r6(sw.magnitude[j]),
     }
     verb = "closed above" if up else "closed below"
-    summary = (f"{s.symbol} {verb} its {name} (closing level {figures['level']}) on {s.iso(b)} "
-               f"at {figures['close']}, {abs(r2(pct(close, level)))}% "
+    summary = (f"{s.symbol} {verb} its {name} (closing level {figures['level']:.2f}) on {s.iso(b)} "
+               f"at {figures['close']:.2f}, {abs(r2(pct(close, level)))}% "
                f"{'above' if up else 'below'} it.")
     return Finding(kind="breakout" if up else "breakdown", symbol=s.symbol,
                    timeframe=s.timeframe, date=s.iso(b), known_at=s.iso(b), figures=figures,

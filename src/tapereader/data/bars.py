@@ -21,6 +21,8 @@ import pandas as pd
 PRICE_COLUMNS = ("open", "high", "low", "close")
 OPTIONAL_COLUMNS = ("adj_close", "volume")
 COLUMNS = PRICE_COLUMNS + OPTIONAL_COLUMNS
+BARS_PER_YEAR = {"daily": 252, "weekly": 52}
+"""Bars in a year on each timeframe (XNYS sessions, weeks): lookbacks given in years."""
 
 Bars = pd.DataFrame
 """Type alias: a DataFrame following the convention above."""
@@ -30,8 +32,8 @@ Bars = pd.DataFrame
 class BarArrays:
     """Validated Bars as plain arrays, before any DataFrame is built.
 
-    The fast readers produce these; a universe scan analyzes them as they are (a
-    DataFrame and back costs ~0.4 ms a symbol), everyone else asks for :meth:`frame`.
+    The fast readers produce these; a universe scan analyzes them as they are (no
+    DataFrame and back), everyone else asks for :meth:`frame`.
     ``dates``: datetime64[ns]; ``values``: float64 arrays keyed by the names in
     ``COLUMNS`` (the four prices always, ``adj_close``/``volume`` when the source has them).
     """
@@ -62,8 +64,8 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
 
 
 def _columns(names: tuple[str, ...]) -> pd.Index:
-    """The columns Index (building one from strings costs ~80 us; a view of a cached one ~1 us).
-    A view, so each frame's columns keep their own ``name``."""
+    """A view of a cached columns Index (cheaper than building one from strings), so
+    each frame's columns keep their own ``name``."""
     return _column_index(names).view()
 
 

@@ -6,10 +6,10 @@ that range are not sessions as far as this module knows: ``is_session`` says Fal
 ``in_range`` lets callers tell "outside the calendar" apart from "a holiday".
 
 The session table that the vectorised helpers use is also kept on disk (``.npy`` in the
-user cache directory, keyed by the exchange_calendars version and the day it was built):
-importing exchange_calendars and building the calendar costs about 0.9 s, which every
-process (each scan worker, each CLI call) would otherwise pay. A stale, unreadable or
-unwritable cache is simply rebuilt from exchange_calendars.
+user cache directory, keyed by the exchange_calendars version and the day it was built),
+so that each process (each scan worker, each CLI call) does not import exchange_calendars
+and build the calendar (timings: docs/status.md). A stale, unreadable or unwritable cache
+is simply rebuilt from exchange_calendars.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ CACHE_DAYS = 30  # rebuild the disk cache this often (the calendar reaches a yea
 
 @lru_cache(maxsize=1)
 def xnys() -> xcals.ExchangeCalendar:
-    """The XNYS calendar from 1885 (cached: building it takes ~0.3 s)."""
+    """The XNYS calendar from 1885 (built once per process)."""
     import exchange_calendars as xcals
 
     return xcals.get_calendar(CALENDAR, start=START)

@@ -3,6 +3,8 @@
 For each symbol only the XNYS sessions after the last cached bar, up to ``asof`` (or
 the last session that has closed), are requested; when no session is missing the
 provider is not called at all. One failing symbol is reported and the others go on.
+The store is held (DuckDB's write lock) only to read the last date and to write a
+symbol's bars, not while the provider answers.
 """
 
 from __future__ import annotations
@@ -143,12 +145,18 @@ def update(
 
 
 def _update_one(store: Store, provider: Provider, sym: str, end: date, start: date) -> SymbolUpdate:
-    span = missing_range(store.last_date(sym), end, start)
+    """One symbol; the store's lock is let go while the provider is asked (other processes
+    may read or write the store meanwhile) and taken again to store the bars."""
+    try:
+        span = missing_range(store.last_date(sym), end, start)
+    except TapereaderError as err:
+        return SymbolUpdate(sym, "failed", error=str(err))
     if span is None:
         return SymbolUpdate(sym, "current")
     lo, hi = span
     try:
-        bars = provider.fetch(sym, lo, hi)
+        with store.released():
+            bars = provider.fetch(sym, lo, hi)
         warnings = tuple(bars.attrs.get("warnings", ()))
         bars = bars.loc[pd.Timestamp(lo) : pd.Timestamp(hi)]
         rows = store.put(sym, bars, provider.name)

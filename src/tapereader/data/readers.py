@@ -8,9 +8,9 @@ gives one line naming the file, the row, the line, the date and the rule broken.
 
 Speed (universe scans): plain files take a fast path (CSV: one numba pass over the bytes,
 :mod:`~tapereader.data.fastcsv`; parquet: Arrow columns straight to arrays) and a
-whole-array check (:func:`~tapereader.data.validate.arrays_if_valid`), ~0.7 ms for a
-2,900-row CSV. Anything unusual or invalid falls back to the general pandas path, which
-gives the same Bars and names every error. :func:`read_arrays` skips the DataFrame
+whole-array check (:func:`~tapereader.data.validate.arrays_if_valid`). Anything unusual
+or invalid falls back to the general pandas path, which gives the same Bars and names
+every error. :func:`read_arrays` skips the DataFrame
 (what a universe scan reads).
 """
 
@@ -81,7 +81,7 @@ def _read(path: Path | str) -> tuple[BarArrays | Bars, list[DataWarning]]:
 def _check_header(path: Path, src: str) -> None:
     """Name the causes pandas would hide: a header cell repeated (pandas renames the second
     ``close`` to ``close.1`` and it would be dropped), a file separated by semicolons (and
-    its decimal commas), reported as missing columns otherwise."""
+    its decimal commas), tabs or vertical bars, reported as missing columns otherwise."""
     import csv
 
     try:
@@ -99,11 +99,13 @@ def _check_header(path: Path, src: str) -> None:
             raise DataError(src, f"columns {seen[name] + 1} ({cells[seen[name]].strip()!r}) and "
                                  f"{i + 1} ({cells[i].strip()!r}) both mean {name}", "header")
         seen[name] = i
-    if len(cells) <= 1 and head[0].count(";") >= 4:
-        semi = [canonical_name(c) for c in head[0].strip().split(";")]
-        if "date" in semi and "close" in semi:
-            comma = re.search(r"\d,\d", head[1]) is not None
-            raise DataError(src, "separated by semicolons, not commas"
+    for sep, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        if len(cells) > 1 or head[0].count(sep) < 4:
+            continue
+        other = [canonical_name(c) for c in head[0].strip().split(sep)]
+        if "date" in other and "close" in other:
+            comma = sep == ";" and re.search(r"\d,\d", head[1]) is not None
+            raise DataError(src, f"separated by {what}, not commas"
                             + (" (with decimal commas)" if comma else "")
                             + ": export it as CSV with commas and decimal points", "header")
 
@@ -111,7 +113,12 @@ def _check_header(path: Path, src: str) -> None:
 def _read_any_csv(path: Path, src: str) -> tuple[Bars, list[DataWarning]]:
     """The general path: any layout pandas reads, each problem named by validate_frame."""
     _check_header(path, src)
-    df = normalize_columns(_read_csv(path), src)
+    raw = _read_csv(path)
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas took the extra fields as an index
+        _ragged_row(path, src)
+    df = normalize_columns(raw, src)
+    if any(c not in df.columns for c in REQUIRED):
+        return validate_frame(raw, src)  # names the missing columns and the header found
     lines = None
     if "date" in df.columns:
         # rows are file lines 2, 3, ...: drop blank lines but keep their numbering
@@ -169,6 +176,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(src, "empty file (no header)") from None
     except pd.errors.ParserError as err:
         m = _TOKENIZE.search(str(err))
+        if m and int(m[3]) > int(m[1]):
+            raise _more_fields(src, int(m[2]), int(m[3]), int(m[1])) from None
         if m:
             raise DataError(src, f"malformed CSV: expected {m[1]} fields, saw {m[3]}",
                             f"line {m[2]}") from None
@@ -177,6 +186,24 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(src, "not UTF-8 text", f"byte {err.start}") from None
     except OSError as err:
         raise DataError(src, f"cannot read file: {_one_line(err)}") from None
+
+
+def _more_fields(src: str, line: int, fields: int, header: int) -> DataError:
+    return DataError(src, f"{fields} fields, more than the header's {header}",
+                     f"row {line - 1} (line {line})")
+
+
+def _ragged_row(path: Path, src: str) -> None:
+    """Raise for the first row with more fields than the header (pandas would read the
+    first fields of every row as an index and shift the columns: a wrong cause later)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = csv.reader(f)
+        header = len(next(rows, []))
+        for row in rows:
+            if len(row) > header:
+                raise _more_fields(src, rows.line_num, len(row), header)
 
 
 _NS_DAYS = 100_000  # |days from 1970| that datetime64[ns] holds with room to spare

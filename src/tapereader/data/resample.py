@@ -4,7 +4,7 @@ A weekly bar spans the sessions of one calendar week (Mon-Fri) and is labelled
 by the date of its last session (the week of 2013-07-05 has four sessions and
 is labelled 2013-07-05). A bar whose period still has sessions after ``asof``
 is marked ``partial`` and labelled by its last session so far. Bars are grouped with
-integer arithmetic on dates (no pandas groupby): ~1 ms for 20 years of daily bars.
+integer arithmetic on dates (no pandas groupby).
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ import pandas as pd
 
 from . import calendar as xcal
 from .bars import COLUMNS, Bars
-
-CALENDAR = xcal.CALENDAR
-RULES = {"weekly": "W-FRI", "monthly": "M"}
 
 
 def calendar():  # -> exchange_calendars.ExchangeCalendar (imported lazily)
@@ -45,15 +42,6 @@ def _period_keys(index: pd.DatetimeIndex | np.ndarray, timeframe: str) -> np.nda
     if timeframe == "monthly":
         return days.astype("datetime64[M]").astype("int64")
     raise ValueError(f"unknown timeframe {timeframe!r}: use weekly or monthly")
-
-
-def _last_valid(x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per group, the last non-NaN value (NaN if the group has none)."""
-    pos = np.where(np.isnan(x), -1, np.arange(len(x)))
-    last = np.maximum.accumulate(pos)[ends]
-    out = x[np.maximum(last, 0)]
-    out[last < starts] = np.nan
-    return out
 
 
 def resample(bars: Bars, timeframe: str, asof: pd.Timestamp | str | None = None) -> Bars:

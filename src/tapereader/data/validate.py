@@ -5,10 +5,9 @@ Every source (files, Yahoo, Stooq) goes through :func:`validate_frame`. Errors r
 the rule broken; only the first offending row of the first broken rule is named, with a
 count of how many rows break it. Suspicious but legal data (a 40% day, a long gap of
 sessions, zero volume) comes back as :class:`DataWarning`, aggregated so that a file never
-produces more than a handful. All checks are vectorised (a 3000-row file takes ~1 ms).
-Readers with a fast parser hand their arrays to :func:`arrays_if_valid` instead: every rule
-in one numba pass (~20 us); only when it refuses does :func:`validate_frame` run, so the
-messages come from one place.
+produces more than a handful. All checks are vectorised. Readers with a fast parser hand
+their arrays to :func:`arrays_if_valid` instead: every rule in one numba pass; only when it
+refuses does :func:`validate_frame` run, so the messages come from one place.
 """
 
 from __future__ import annotations
@@ -194,10 +193,11 @@ def validate_frame(
     (bars, warnings): Bars per :mod:`tapereader.data.bars` (float64 columns, ``date``
     DatetimeIndex at ns resolution) and the warnings about suspicious but legal data.
     """
+    given = [str(c) for c in df.columns]
     df = normalize_columns(df, source)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        found = ", ".join(df.columns) or "none"
+        found = ", ".join(c if len(c) <= 40 else c[:37] + "..." for c in given[:8]) or "none"
         raise DataError(source, f"missing columns: {', '.join(missing)} "
                                 f"(found: {found})", "header")
     if len(df) == 0:
@@ -222,6 +222,8 @@ def validate_frame(
     values: dict[str, np.ndarray] = {}
     for name in present:
         vals, bad = _parse_numbers(df[name])
+        rows.fail(np.isinf(vals), f"infinite number in {name} (or too large for a float)",
+                  lambda i, name=name: repr(str(df[name].iloc[i])))
         rows.fail(bad, f"unparsable number in {name}",
                   lambda i, name=name: repr(str(df[name].iloc[i])))
         values[name] = vals
@@ -362,12 +364,6 @@ def _summarise(found: list[DataWarning], total: int, source: str, what: str,
     return [*found[:SHOWN], DataWarning(
         source, "file", f"{total} {what} in all ({total - SHOWN} more not listed; "
                         f"first: {_dates_text(dates, first[:SHOWN])})")]
-
-
-def warnings_for(bars: Bars, source: str) -> list[DataWarning]:
-    """Warnings about suspicious but legal data in validated Bars."""
-    values = {k: bars[k].to_numpy() for k in ("close", "volume") if k in bars}
-    return _warnings(pd.DatetimeIndex(bars.index).as_unit("ns").to_numpy(), values, source)
 
 
 def _warnings(dates: np.ndarray, values: dict[str, np.ndarray], source: str,

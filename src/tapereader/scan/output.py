@@ -23,7 +23,8 @@ def check_out(out: Path | str) -> Path:
     if out.is_dir():
         raise ScanError(f"--out {out}: is a folder; give a file name")
     if not out.parent.is_dir():
-        raise ScanError(f"--out {out}: folder {out.parent} does not exist")
+        what = "is a file, not a folder" if out.parent.exists() else "does not exist"
+        raise ScanError(f"--out {out}: {out.parent} {what}")
     os.unlink(_temp_beside(out))
     return out
 
@@ -64,7 +65,7 @@ def write_scan(result: ScanResult, out: Path) -> Path:
 
 
 def to_csv(rows: pd.DataFrame, path: str | Path) -> None:
-    """``rows.to_csv(path, index=False, lineterminator="\\n")``, the same bytes about twice as
-    fast: pandas formats Arrow-backed text and nullable columns for CSV ~3x slower than
-    object ones (1.4 s for a 504-stock scan table against 0.45 s + 0.15 s to convert)."""
+    """``rows.to_csv(path, index=False, lineterminator="\\n")``, the same bytes, faster:
+    pandas formats Arrow-backed text and nullable columns for CSV slower than object ones
+    (timings: docs/status.md)."""
     rows.astype(object).to_csv(path, index=False, lineterminator="\n")

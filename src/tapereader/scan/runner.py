@@ -252,9 +252,9 @@ def _run_local(chunks: list[list[str]], asof: str | None, kinds: tuple[str, ...]
 def _gc_paused() -> Iterator[None]:
     """No garbage collection inside (restored after). The warm-up creates hundreds of
     thousands of long-lived objects (numba's registries and code) that the collector
-    would walk two or three times (~0.25 s of wall time in an A/B); the driver's results
-    are many small objects without cycles, and walking the growing heap again and again
-    would take the cores from the workers (~0.2-0.3 s of a 504-symbol scan)."""
+    would walk two or three times; the driver's results are many small objects without
+    cycles, and walking the growing heap again and again would take the cores from the
+    workers (timings: docs/status.md)."""
     was_on = gc.isenabled()
     gc.disable()
     try:

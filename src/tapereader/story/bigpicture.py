@@ -24,6 +24,10 @@ VIX_LEVEL = 30.0          # the VIX is worth a sentence at or above this close .
 VIX_JUMP_PCT = 25.0       # ... or after a one-day jump this large
 HISTORY_SLACK_DAYS = 31   # data starting this close to inception holds the whole history
 REBOUND_PCT = 15.0        # a major resistance this close above a falling market is named
+EXTREME_SHARE_PCT = 1.0   # a move among the data's largest 1% of sessions ...
+EXTREME_YEARS = 2.0       # ... or the largest for two years earns "plunge" or "surge"
+STRONG_SHARE_PCT = 5.0    # the largest 5%, or the largest for half a year: "heavy", "strong"
+STRONG_YEARS = 0.5
 
 
 def years_between(a: str, b: str) -> float:
@@ -59,6 +63,21 @@ def move_rarity(f: Finding, asof: str) -> float:
     if since is None:
         return years_between(first, asof) + 1.0
     return years_between(since, asof)
+
+
+def move_intensity(f: Finding, asof: str) -> str:
+    """How strong a word a ``day_move`` deserves: "extreme", "strong" or "mild", by the share
+    of the data's sessions with a move as large (``pct_rank_abs``) and the years since a move
+    as large in the same direction: a 6% day is extreme even a few months after a larger one,
+    and the worst day in six months at -2% is not a plunge."""
+    share = f.figures.get("pct_rank_abs")
+    share = 100.0 if share is None else float(share)
+    years = move_rarity(f, asof)
+    if share <= EXTREME_SHARE_PCT or years >= EXTREME_YEARS:
+        return "extreme"
+    if share <= STRONG_SHARE_PCT or years >= STRONG_YEARS:
+        return "strong"
+    return "mild"
 
 
 def is_notable(f: Finding, asof: str) -> bool:

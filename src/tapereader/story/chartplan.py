@@ -8,12 +8,14 @@ from the story's ranking.
 
 Which charts, by regime (named functions below, each tested):
 
-- a fear day (``fear_day``: the benchmark down, or 10% or more below its high, with the VIX
-  closing at 30 or more or up 25% or more on the day): the benchmark's daily chart with its
+- a fear day (``fear_day``: the VIX alarming by the big picture's rule while the benchmark
+  makes a drop ranked the largest for at least a month, or stands in a correction or bear
+  market): the benchmark's daily chart with its
   50- and 200-day averages and a VIX panel comes first; leadership, ratio and channel charts
   are left out;
 - the benchmark's daily chart (without the VIX unless it is alarmed) when the benchmark is
-  the story: a record, a 52-week low, a correction or bear market, the headline's subject;
+  the story: a record, a 52-week low, a big drop, a correction or bear market, the
+  headline's subject;
 - the trend chart of the note's top trend line;
 - the leadership pair (overlay, and the ratio when it made a new high) when a leader is up;
 - the leader's channels and analog only when the channels are the leader's (or its ETF's)
@@ -29,11 +31,10 @@ from typing import Any
 
 from ..config import Watchlist
 from ..findings import Finding
+from . import bigpicture as bpm
 from . import numbers as fmt
 from . import ranking
 
-VIX_LEVEL = 30.0        # VIX close at or above this: fear (the usual reading of the index)
-VIX_JUMP_PCT = 25.0     # or a one-day jump of this much
 CORRECTION_PCT = 10.0   # 10% below the high: a correction (20%: a bear market)
 AVERAGES = (50, 200)    # the daily chart's moving averages (sessions)
 # headline stories about the benchmark's own day or state (compose's and significance's names)
@@ -106,23 +107,9 @@ def benchmark(findings: Iterable[Finding], wl: Watchlist) -> str | None:
     return next((s for s in wl.with_role("benchmark") if s in present), None)
 
 
-def day_change(findings: list[Finding], symbol: str) -> Finding | None:
-    """The symbol's one-session ``change`` finding."""
-    return ranking.change(findings, symbol, sessions=1)
-
-
 def vix_alarm(findings: list[Finding], wl: Watchlist) -> Finding | None:
-    """The volatility index's one-day change when it closed at ``VIX_LEVEL`` or more or jumped
-    ``VIX_JUMP_PCT`` or more (None otherwise)."""
-    for s in wl.with_role("volatility"):
-        d = day_change(findings, s)
-        if d is None:
-            continue
-        close, pct = d.figures.get("close"), d.figures.get("pct")
-        if (close is not None and float(close) >= VIX_LEVEL) or \
-                (pct is not None and float(pct) >= VIX_JUMP_PCT):
-            return d
-    return None
+    """The volatility index's ``day_move`` when it is alarming (the big picture's rule)."""
+    return bpm.vix_alarm(findings, wl)
 
 
 def drawdown_pct(findings: list[Finding], symbol: str) -> float | None:
@@ -137,23 +124,39 @@ def drawdown_pct(findings: list[Finding], symbol: str) -> float | None:
     return None
 
 
-def fear_day(findings: list[Finding], wl: Watchlist) -> bool:
-    """The VIX alarmed while the benchmark fell on the day or stood in a correction."""
+def falling_market(findings: list[Finding], symbol: str) -> bool:
+    """In a correction or a bear market: the engine's ``market_state`` when it made one,
+    else ``CORRECTION_PCT`` or more below the closing high."""
+    st = bpm.market_state(findings, symbol)
+    if st is not None and st.figures.get("state"):
+        return st.figures["state"] != "bull"
+    dd = drawdown_pct(findings, symbol)
+    return dd is not None and dd <= -CORRECTION_PCT
+
+
+def big_drop(findings: list[Finding], symbol: str, asof: str) -> Finding | None:
+    """The symbol's ``day_move`` when it is a drop ranked the largest for at least a month
+    (``bigpicture.is_notable``), not a fixed percentage: -2% is big in 2017, not in 2008."""
+    d = bpm.day_move(findings, symbol)
+    if d is None or d.figures.get("direction") != "down" or d.date != asof:
+        return None
+    return d if bpm.is_notable(d, asof) else None
+
+
+def fear_day(findings: list[Finding], wl: Watchlist, asof: str) -> bool:
+    """The VIX alarmed while the benchmark made a big drop or stood in a falling market."""
     if vix_alarm(findings, wl) is None:
         return False
     b = benchmark(findings, wl)
     if b is None:
         return False
-    d = day_change(findings, b)
-    dd = drawdown_pct(findings, b)
-    return (d is not None and float(d.figures["pct"]) < 0) or \
-        (dd is not None and dd <= -CORRECTION_PCT)
+    return big_drop(findings, b, asof) is not None or falling_market(findings, b)
 
 
 def benchmark_is_story(findings: list[Finding], wl: Watchlist, asof: str,
                        story: str = "") -> bool:
-    """The benchmark's own chart tells the day: a record or a 52-week low today, a correction
-    or bear market, or a headline about the benchmark's day."""
+    """The benchmark's own chart tells the day: a record or a 52-week low today, a big drop,
+    a correction or bear market, or a headline about the benchmark's day."""
     b = benchmark(findings, wl)
     if b is None:
         return False
@@ -162,8 +165,7 @@ def benchmark_is_story(findings: list[Finding], wl: Watchlist, asof: str,
     if ranking.record(findings, b, asof, ("all_time_high", "all_time_low", "new_high_52w",
                                           "new_low_52w")) is not None:
         return True
-    dd = drawdown_pct(findings, b)
-    return dd is not None and dd <= -CORRECTION_PCT
+    return big_drop(findings, b, asof) is not None or falling_market(findings, b)
 
 
 def leader_rising(note_picks: dict[str, Any], findings: list[Finding], wl: Watchlist) -> bool:
@@ -299,7 +301,7 @@ def chart_plan(findings: list[Finding], note: Any, wl: Watchlist, asof: str,
     def ok(*syms: str | None) -> bool:
         return all(s is not None and (have is None or s in have) for s in syms)
 
-    fear = fear_day(findings, wl)
+    fear = fear_day(findings, wl, asof)
     alarm = vix_alarm(findings, wl)
     bench = benchmark(findings, wl)
     specs: list[ChartSpec] = []
@@ -309,7 +311,7 @@ def chart_plan(findings: list[Finding], note: Any, wl: Watchlist, asof: str,
         why = "fear day" if fear else "the benchmark is the story"
         specs.append(ChartSpec("benchmark", _section("benchmark", keys), (bench,), why,
                                levels=benchmark_bands(findings, bench), averages=AVERAGES,
-                               panel=vix, panel_level=VIX_LEVEL if vix else None))
+                               panel=vix, panel_level=bpm.VIX_LEVEL if vix else None))
     line = next((f for f in picks.get("lines", []) if ok(f.symbol)), None)
     if line is not None:
         zone = trend_zone(findings, line)

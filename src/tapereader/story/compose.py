@@ -20,7 +20,7 @@ import jinja2
 
 from ..config import Watchlist
 from ..findings import Finding
-from . import bigpicture, numbers, order, ranking, significance
+from . import bigpicture, chartplan, numbers, order, plaintext, ranking, significance
 from .names import Names
 from .ranking import EQUITY_ROLES
 
@@ -36,6 +36,10 @@ SECTIONS = (
 )
 DISCLAIMER = ("This note is generated from price data by a program reading charts; it is not "
               "investment advice.")
+JUDGEMENTS = (ranking.well_off_high, ranking.inches_away, ranking.lasting_lead,
+              ranking.vix_fearful, ranking.at_channel_bottom, ranking.decline_class,
+              ranking.warns_of_slope, ranking.line_near, ranking.steeper, ranking.several,
+              ranking.short_channel, ranking.at_the_line)
 RECENT_DAYS = 10  # calendar days for an event to count as today's news in the headline
 REVERSAL_DAYS = 7  # a reversal day is a short-term signal: mentioned for about a week
 
@@ -90,14 +94,9 @@ class Note:
         return "\n".join(out)
 
     def text(self) -> str:
-        """Plain text for email and SMS: no markup, wrapped by the reader's client."""
-        out = [self.headline, "=" * min(len(self.headline), 72), numbers.date(self.asof), ""]
-        for s in self.sections:
-            out += [s.title.upper(), ""]
-            for p in s.paragraphs:
-                out += [p, ""]
-        out += ["--", self.disclaimer, ""]
-        return "\n".join(out)
+        """Plain text for email and SMS, rendered from ``markdown()`` (one source of
+        wording): no markup, wrapped by the reader's client."""
+        return plaintext.to_text(self.markdown())
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +107,16 @@ def environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "html.j2"]), keep_trailing_newline=True)
     env.filters.update(numbers.FILTERS)
     env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
+    env.filters["sep"] = list_separator
     return env
+
+
+def list_separator(loop: Any) -> str:
+    """What follows an item of a list being written out: ", " before the last two, " and "
+    between them, nothing after the last (``{{ loop|sep }}`` in a template's for loop)."""
+    if loop.last:
+        return ""
+    return " and " if loop.revindex == 2 else ", "
 
 
 def _clean_paragraphs(text: str) -> list[str]:
@@ -180,12 +188,15 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                           "same_start": same_start(ln, shown_lines[0])})
 
     rel = ranking.pick_relative(findings, wl, lead.leader if lead else None)
-    pair = (rel[0].symbol, rel[0].other_symbol) if rel else None
+    pair = (rel[0].symbol, rel[0].other_symbol or "") if rel else None
 
     main = shown_lines[0].symbol if shown_lines else (
         next(iter(wl.with_role("benchmark")), None) if not lead else lead.leader)
+    charted = pair_charted(findings, wl, lead, asof)
+    # the pair's ETFs are the point only where their own chart is drawn; else their indices
+    members = pair if charted else tuple(index_of(s, wl, present) for s in pair or ())
     focus: list[str] = []
-    for s in [main, *(pair or ()), lead.leader if lead else None]:
+    for s in [main, *(members or ()), lead.leader if lead else None]:
         if s and s in present and s not in focus:
             focus.append(s)
 
@@ -244,10 +255,10 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
     slope_sym = None
     # a rally's slope and its analogs matter while the market rises, not in a fall
     slope_cands = [] if bigpicture.falling(bp.state, bp.day, bp.notable) else [
-        pair[0] if pair else None, lead.leader if lead else None,
+        members[0] if members else None, lead.leader if lead else None,
         ranking.twin(lead.leader, wl, present) if lead else None]
     for s in slope_cands:
-        if s and ranking.of(findings, s, "channel", "analog"):
+        if s and ranking.of(findings, s, "channel", "analog") and not in_a_fall(findings, s):
             slope_sym = s
             break
     channels = sorted(ranking.of(findings, slope_sym, "channel") if slope_sym else [],
@@ -262,15 +273,23 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
                      r.symbol == ranking.twin(f.symbol, wl, present) and r.date == f.date
                      for r in ranking.of(findings, r_sym(f, wl, present), "reversal_day")))]
     reversals.sort(key=lambda f: (f.date, f.symbol), reverse=True)
-    target_syms = sorted(focus, key=lambda s: (pair is None or s != pair[1], focus.index(s)))
-    targets = [t for t in (ranking.best_target(findings, s) for s in target_syms) if t[0]]
+    target_syms = sorted(focus, key=lambda s: (not members or s != members[1],
+                                               focus.index(s)))
+    targets: list[tuple[Finding, Finding | None]] = []
+    for s in target_syms:       # one per index and its ETF (no duplicate sentence)
+        main_t, first_t = ranking.best_target(findings, s)
+        kin = (s, ranking.twin(s, wl, present))
+        if main_t is not None and not any(x.symbol in kin for x, _ in targets):
+            targets.append((main_t, first_t))
     at_record = any(f.kind in ("all_time_high", "new_high_52w") and wl.role(f.symbol)
                     in EQUITY_ROLES for f in records) or bool(bp.records)
     rising = ctx_rising(lead, at_record, bp.state) and not bigpicture.falling(
         bp.state, bp.day, bp.notable)
 
     ctx: dict[str, Any] = {
-        "asof": asof, "lead": lead, "lines": line_info, "rel": rel, "pair": pair,
+        "asof": asof, "lead": lead, "lines": line_info, "pair": pair,
+        "rel": rel if charted else [],     # the ETF pair's sentence goes with its chart
+        "pair_charted": charted,
         "levels": level_info, "records": records, "distances": distances, "moves": moves,
         "bp": bp, "sw": bigpicture.state_words(bp.state),
         "record_ok": bool(bp.state and bp.bench and bigpicture.history_covered(
@@ -288,17 +307,32 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "pick": _Picker(asof),
         "rows": lambda rk: _rows(rk, wl), "row": _row,
         "twin_change": lambda m: _twin_change(findings, wl, m),
-        "twin_record": lambda r: next((f for f in ranking.of(
-            findings, ranking.twin(r.symbol, wl, present) or "", r.kind)
-            if f.date == r.date and f.figures.get("basis") == r.figures.get("basis")), None),
+        "twin_record": lambda r: _twin_record(findings, wl, r, pair if charted else None),
         "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
         "zone_at": _zone_at,
         "verb": lambda sym, one, many: many if names.plural(sym) else one,
+        **{fn.__name__: fn for fn in JUDGEMENTS},
         "rest_groups": _and_list(_groups([s for s, _ in cross_rows
                                           if wl.role(s) not in EQUITY_ROLES], names)),
     }
     ctx["headline"] = significance.headline_story(findings, wl, asof, lead, shown_lines)
     return ctx
+
+
+def in_a_fall(findings: list[Finding], symbol: str) -> bool:
+    """Is ``symbol`` itself in a correction or a bear market (its own ``market_state``)?
+    Then its rally's channel and analogs are not the story ("the advance is being tested"
+    would misread a fall)."""
+    st = bigpicture.market_state(findings, symbol)
+    return st is not None and st.figures.get("state") in ("correction", "bear")
+
+
+def pair_charted(findings: list[Finding], wl: Watchlist,
+                 lead: ranking.Leadership | None, asof: str) -> bool:
+    """Is the leadership pair's own chart drawn (the leader up, no fear day: the rule of
+    ``chartplan``)? Only then are the pair's ETFs the point of a sentence."""
+    return lead is not None and float(lead.shortest.figures["ranking"][0]["pct"]) > 0 \
+        and not chartplan.fear_day(findings, wl, asof)
 
 
 def sessions_ago(n: int) -> str:
@@ -332,9 +366,7 @@ def is_longer(line: Finding, first: Finding) -> bool:
 
 def _rows(rk: list[dict[str, Any]], wl: Watchlist) -> list[dict[str, Any]]:
     """Ranking rows without ETFs whose index is ranked too (the index speaks for both)."""
-    syms = [r["symbol"] for r in rk]
-    return [r for r in rk if ranking.is_index(r["symbol"], wl)
-            or ranking.twin(r["symbol"], wl, syms) is None]
+    return ranking.index_rows(rk, wl)
 
 
 def _still_valid(rev: Finding, close: float | None) -> bool:
@@ -386,6 +418,17 @@ def _zone_at(z: dict[str, Any]) -> str:
 
 def _row(rk: list[dict[str, Any]], sym: str) -> dict[str, Any]:
     return next((r for r in rk if r["symbol"] == sym), rk[0])
+
+
+def _twin_record(findings: list[Finding], wl: Watchlist, r: Finding,
+                 charted: tuple[str, str] | None) -> Finding | None:
+    """The same record of the ETF tracking ``r``'s index, when that ETF is in the charted
+    pair (its own chart is the point); else None (no duplicate of the index's record)."""
+    t = ranking.twin(r.symbol, wl, {f.symbol for f in findings})
+    if t is None or not charted or t not in charted:
+        return None
+    return next((f for f in ranking.of(findings, t, r.kind) if f.date == r.date
+                 and f.figures.get("basis") == r.figures.get("basis")), None)
 
 
 def _twin_change(findings: list[Finding], wl: Watchlist, m: Finding) -> Finding | None:

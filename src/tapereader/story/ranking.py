@@ -82,11 +82,21 @@ def trendline_weight(f: Finding, wl: Watchlist) -> float:
     return w * (1.0 + min(max(score(f), 0.0), 10.0) / 10.0)
 
 
+def stands_in(symbol: str, wl: Watchlist, present: Iterable[str]) -> bool:
+    """Would ``symbol`` stand in for its index (an ETF whose index is among ``present``)?
+    The note then names the index, or nothing: an ETF's line is not the index's line."""
+    inst = wl.instruments.get(symbol)
+    return bool(inst and inst.tracks and inst.tracks in set(present))
+
+
 def top_trendlines(findings: list[Finding], wl: Watchlist) -> list[Finding]:
-    """Trend lines, most important first (at most one per symbol and direction)."""
+    """Trend lines, most important first (at most one per symbol and direction); none of
+    an ETF whose index is in the data (``stands_in``)."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for f in sorted(by_kind(findings, "trendline"), key=lambda f: -trendline_weight(f, wl)):
+    present = {f.symbol for f in findings}
+    lines = [f for f in by_kind(findings, "trendline") if not stands_in(f.symbol, wl, present)]
+    for f in sorted(lines, key=lambda f: -trendline_weight(f, wl)):
         key = (f.symbol, str(f.figures.get("direction")))
         if key not in seen:
             seen.add(key)
@@ -106,6 +116,20 @@ class Leadership:
     shortest: Finding         # ... and over the shortest
 
 
+def index_rows(rows: list[dict], wl: Watchlist) -> list[dict]:
+    """A leadership ranking's rows without the ETFs whose index is ranked too (the index
+    speaks for both), in ranking order."""
+    syms = [r["symbol"] for r in rows]
+    return [r for r in rows if is_index(r["symbol"], wl) or twin(r["symbol"], wl, syms) is None]
+
+
+def window_leader(f: Finding, wl: Watchlist) -> str:
+    """Who led a leadership window among the rows the note prints (``index_rows``): the
+    member that led, with its own number, not an index whose ETF led."""
+    rows = index_rows(f.figures["ranking"], wl)
+    return str(rows[0]["symbol"]) if rows else f.symbol
+
+
 def leadership(findings: list[Finding], wl: Watchlist) -> Leadership | None:
     """The instrument that leads the most leadership windows (ties: the shorter windows win)."""
     lead = [f for f in by_kind(findings, "leadership") if f.figures.get("ranking")]
@@ -114,11 +138,7 @@ def leadership(findings: list[Finding], wl: Watchlist) -> Leadership | None:
     lead.sort(key=lambda f: int(f.figures["sessions"]))
     groups: dict[str, list[Finding]] = {}
     for f in lead:
-        key = f.symbol
-        t = twin(f.symbol, wl, [r["symbol"] for r in f.figures["ranking"]])
-        if t is not None and is_index(t, wl):
-            key = t
-        groups.setdefault(key, []).append(f)
+        groups.setdefault(window_leader(f, wl), []).append(f)
     best = max(groups.items(), key=lambda kv: (len(kv[1]), -int(kv[1][0].figures["sessions"])))
     fs = best[1]
     return Leadership(best[0], tuple(int(f.figures["sessions"]) for f in fs), fs[-1], fs[0])
@@ -245,3 +265,97 @@ def best_target(findings: list[Finding], symbol: str) -> tuple[Finding | None, F
     first = next((f for f in ups if f is not main
                   and float(f.figures["pct"]) < float(main.figures["pct"])), None)
     return main, first
+
+
+# ------------------------------------------------------------------ judgements the templates word
+# Every threshold a sentence depends on is decided here, by name; the templates only word
+# the answer (tests/story/test_template_rules.py fails on a number compared in a template).
+
+WELL_OFF_HIGH_PCT = 10.0     # "well off its high": at least this far below the record
+INCHES_PCT = 1.0             # "only inches away": resistance less than this far above
+LASTING_LEAD_SESSIONS = 63   # a lead over a quarter of sessions "is not a matter of days"
+CHANNEL_BOTTOM_PCT = 10.0    # the close in the lowest tenth of its channel is "at the bottom"
+CORRECTION_PCT = 10.0        # a decline of 10% is a correction ...
+BEAR_PCT = 20.0              # ... and of 20% a bear-market decline
+LINE_NEAR_PCT = 5.0          # a trend line this close to the close is worth watching
+
+
+def well_off_high(pct_from_high: float) -> bool:
+    """Is a close ``pct_from_high`` percent from its record (negative below) "well off" it?"""
+    return float(pct_from_high) <= -WELL_OFF_HIGH_PCT
+
+
+def inches_away(distance_pct: float) -> bool:
+    """Is a close ``distance_pct`` percent below resistance (negative) "only inches away"?"""
+    return -INCHES_PCT < float(distance_pct) < 0
+
+
+def lasting_lead(sessions: int) -> bool:
+    """Does a lead over ``sessions`` sessions show it is "not a matter of days"?"""
+    return int(sessions) >= LASTING_LEAD_SESSIONS
+
+
+def vix_fearful(close: float) -> bool:
+    """Is a VIX close of ``close`` a reading of fear (the big picture's VIX level)?"""
+    from .bigpicture import VIX_LEVEL  # the one VIX threshold, kept with the big picture
+
+    return float(close) >= VIX_LEVEL
+
+
+def at_channel_bottom(position_pct: float | None) -> bool:
+    """Is the close at the bottom of its channel (``position_pct`` 0 = lower line)?"""
+    return position_pct is not None and float(position_pct) <= CHANNEL_BOTTOM_PCT
+
+
+def decline_class(decline_pct: float) -> str:
+    """``"bear"``, ``"correction"`` or ``"pullback"`` for a decline of ``decline_pct``
+    percent (negative), by the standard 20% and 10% rules."""
+    d = float(decline_pct)
+    return "bear" if d <= -BEAR_PCT else ("correction" if d <= -CORRECTION_PCT else "pullback")
+
+
+def warns_of_slope(decline_pct: float | None, steeper: bool) -> bool:
+    """Is an analog's decline a reason to warn that a steeper rally may not keep its pace
+    (at least a correction followed the past rally, and today's rally is steeper)?"""
+    return bool(steeper) and decline_pct is not None and \
+        decline_class(decline_pct) in ("bear", "correction")
+
+
+def line_near(distance_pct: float | None) -> bool:
+    """Is a trend line near enough to the close (or its distance unknown) to watch?"""
+    return distance_pct is None or abs(float(distance_pct)) <= LINE_NEAR_PCT
+
+
+def steeper(channels: list[Finding]) -> bool:
+    """Is the latest of ``channels`` (oldest first) steeper than the first?"""
+    return len(channels) > 1 and float(channels[-1].figures["slope_pct_per_year"]) > \
+        float(channels[0].figures["slope_pct_per_year"])
+
+
+def several(n: int | None) -> bool:
+    """More than one (a count worth writing: "three record closes in a row")."""
+    return n is not None and int(n) > 1
+
+
+SHORT_CHANNEL_WEEKS = 52     # a channel shorter than a year is told over its own span
+
+
+def short_channel(f: Finding) -> bool:
+    """Is the channel ``f`` shorter than a year? Its slope is then told as its own gain
+    over its own span ("up 43.0% in 19 weeks"), not annualised (a 43% run in 19 weeks is
+    no "199% a year")."""
+    g = f.figures
+    if g.get("bars") is None or g.get("gain_pct") is None:
+        return False            # no span to tell it over
+    weeks = int(g["bars"]) if f.timeframe == "weekly" else int(g["bars"]) / 5.0
+    return weeks < SHORT_CHANNEL_WEEKS
+
+
+RETEST_NEAR_PCT = 2.0        # a broken line this close to the close is "being re-tested"
+
+
+def at_the_line(distance_pct: float | None) -> bool:
+    """Is the close near enough to a broken line to be "back at the line, testing it"
+    (within ``RETEST_NEAR_PCT``)? Farther away it has pulled away from the line. Without
+    a distance the detector's ``retesting`` state stands."""
+    return distance_pct is None or abs(float(distance_pct)) <= RETEST_NEAR_PCT

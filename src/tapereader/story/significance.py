@@ -42,7 +42,8 @@ def day_candidates(findings: list[Finding], wl: Watchlist, asof: str) -> list[di
         if f is None or not bpm.is_notable(f, asof):
             continue
         r = bpm.move_rarity(f, asof) * (INDEX_BONUS if s == bench else 1.0)
-        out.append({"story": "big_day", "f": f, "rarity": r})
+        out.append({"story": "big_day", "f": f, "rarity": r,
+                    "intensity": bpm.move_intensity(f, asof)})
     vix = bpm.vix_alarm(findings, wl)
     if vix is not None and vix.figures["direction"] == "up" and bpm.is_notable(vix, asof):
         out.append({"story": "fear", "f": vix, "rarity": bpm.move_rarity(vix, asof)})
@@ -101,7 +102,8 @@ def line_candidates(findings: list[Finding], lines: list[Finding], asof: str,
         if brk:
             out.append({"story": "line_break", "f": line, "event": brk[-1],
                         "rarity": min(LINE_MAX_RARITY, LINE_YEARS_WEIGHT * age)})
-        elif line.figures.get("state") == "retesting":
+        elif line.figures.get("state") == "retesting" and ranking.at_the_line(
+                line.figures.get("distance_pct")):
             out.append({"story": "retest", "f": line, "rarity": RETEST_RARITY})
     return out
 
@@ -115,7 +117,9 @@ def leader_candidates(findings: list[Finding], wl: Watchlist, asof: str,
     if t:
         syms.append(t)
     present = {f.symbol for f in findings}
+    # a closing record only: the headline says "closes at" (an intraday high is no close)
     rec = next((r for s in syms if (r := ranking.record(findings, s, asof)) is not None
+                and r.figures.get("basis") == "close"
                 and (ranking.is_index(s, wl) or ranking.twin(s, wl, present) is None)), None)
     up = float(lead.finding.figures["ranking"][0]["pct"]) > 0
     if rec is not None and up:

@@ -16,7 +16,7 @@ from tests.web.fakes.smtp_sink import smtp_sink  # noqa: F401
 
 from .conftest import approve_email, form_data, post_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # reply mails are sent on commit
 
 
 @pytest.fixture

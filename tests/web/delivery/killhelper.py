@@ -1,6 +1,7 @@
 """Subprocess side of the kill test and the benchmark: ``seed`` a database (migrate, one
-post, N subscribers with confirmed consent, the post enqueued) and ``report`` the outbox as
-JSON. Run as ``python -m tests.web.delivery.killhelper seed N CHANNELS`` with the site's
+post, N subscribers with confirmed consent, the post enqueued, optionally R comment-reply
+mails) and ``report`` the outbox as JSON. Run as
+``python -m tests.web.delivery.killhelper seed N CHANNELS [R]`` with the site's
 settings in the environment (TAPEREADER_SITE_DB=postgres://...)."""
 
 from __future__ import annotations
@@ -87,7 +88,39 @@ def _bulk_confirm(subs: list, channels: tuple[str, ...]) -> None:
     ConsentEventDetail.objects.bulk_create(details, batch_size=1000)
 
 
-def seed(n: int, channels: tuple[str, ...]) -> dict:
+def make_reply_mails(post, n: int) -> int:
+    """``n`` commenters (commenter<i>@example.net) whose ticked comment got a public reply,
+    each reply mail in the outbox (as ``notify_reply`` leaves it, in bulk)."""
+    from django.db import transaction
+
+    from tapereader.web.comments.models import Comment, Commenter
+    from tapereader.web.delivery.email import stable_message_id
+    from tapereader.web.delivery.models import REPLY_TOPIC, Delivery
+
+    with transaction.atomic():
+        Commenter.objects.bulk_create(
+            [Commenter(email=f"commenter{i}@example.net") for i in range(n + 1)])
+        who = list(Commenter.objects.filter(email__endswith="@example.net").order_by("pk"))
+        replier, askers = who[-1], who[:-1]
+        Comment.objects.bulk_create(
+            [Comment(post=post, commenter=c, name=f"Reader {i}", body=f"Question {i}?",
+                     body_hash=f"q{i}", notify=True, status=Comment.Status.PUBLIC)
+             for i, c in enumerate(askers)])
+        parents = list(Comment.objects.filter(commenter__in=askers).order_by("pk"))
+        Comment.objects.bulk_create(
+            [Comment(post=post, parent=p, commenter=replier, name="Replier",
+                     body=f"Answer {i}.", body_hash=f"a{i}", status=Comment.Status.PUBLIC)
+             for i, p in enumerate(parents)])
+        replies = list(Comment.objects.filter(parent__isnull=False).order_by("pk"))
+        rows = [Delivery(comment=r, commenter_id=r.parent.commenter_id, channel="email",
+                         topic=REPLY_TOPIC, message_id=stable_message_id(f"comment-reply.{r.pk}"))
+                for r in Comment.objects.filter(pk__in=[r.pk for r in replies])
+                .select_related("parent")]
+        Delivery.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def seed(n: int, channels: tuple[str, ...], replies: int = 0) -> dict:
     from django.core.management import call_command
 
     from tapereader.web.delivery.outbox import enqueue
@@ -96,14 +129,14 @@ def seed(n: int, channels: tuple[str, ...]) -> dict:
     post = make_post()
     subs = make_subscribers(n, channels)
     created = enqueue(post, channels, subscribers=subs)  # all confirmed: skip the n lookups
-    return {"post": post.pk, "created": created}
+    return {"post": post.pk, "created": created, "replies": make_reply_mails(post, replies)}
 
 
 def report() -> dict:
     from tapereader.web.delivery.models import Delivery
 
     rows = list(Delivery.objects.values("channel", "state", "address", "provider_id",
-                                        "message_id", "recovery", "attempts",
+                                        "message_id", "recovery", "attempts", "comment_id",
                                         "subscriber__email", "subscriber__phone"))
     return {"rows": [{**r, "subscriber__phone": str(r["subscriber__phone"] or "")}
                      for r in rows]}
@@ -113,7 +146,8 @@ if __name__ == "__main__":
     setup()
     cmd = sys.argv[1]
     if cmd == "seed":
-        out = seed(int(sys.argv[2]), tuple(sys.argv[3].split(",")))
+        out = seed(int(sys.argv[2]), tuple(sys.argv[3].split(",")),
+                   int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     elif cmd == "report":
         out = report()
     else:

@@ -1,8 +1,9 @@
-"""The kill test: two worker processes on PostgreSQL, 2,000 recipients, email and SMS; one
-worker is killed with SIGKILL at a random moment 20 times and restarted. At the end every
-recipient has exactly one SMS at the fake Twilio API (zero duplicates), at least one email at
-the SMTP sink (any duplicate from the in-flight window is counted and reported), and the
-outbox agrees with both sinks."""
+"""The kill test: two worker processes on PostgreSQL, 2,000 recipients, email and SMS, and
+200 comment-reply mails in the same outbox; one worker is killed with SIGKILL at a random
+moment 20 times and restarted. At the end every recipient has exactly one SMS at the fake
+Twilio API (zero duplicates), at least one email at the SMTP sink (any duplicate from the
+in-flight window is counted and reported), every commenter their reply mail, and the outbox
+agrees with both sinks."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.skipif(site_db_backend() != "postgres",
 
 RECIPIENTS = int(os.environ.get("TAPEREADER_KILL_RECIPIENTS", "2000"))
 KILLS = int(os.environ.get("TAPEREADER_KILL_TIMES", "20"))
+REPLIES = int(os.environ.get("TAPEREADER_KILL_REPLIES", "200"))
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -116,8 +118,9 @@ def test_kill_nine_twenty_times_no_loss_no_sms_duplicate(pg_cluster, tmp_path):
     workers: list[subprocess.Popen] = []
     try:
         env = site_env(pg_cluster, db, tmp_path, sink, fake)
-        seeded = helper(env, "seed", str(RECIPIENTS), "email,sms")
+        seeded = helper(env, "seed", str(RECIPIENTS), "email,sms", str(REPLIES))
         assert seeded["created"] == {"email": RECIPIENTS, "sms": RECIPIENTS}
+        assert seeded["replies"] == REPLIES
         log = tmp_path / "workers.log"
         workers = [start_worker(env, log), start_worker(env, log)]
         kills, kill_log = 0, []
@@ -142,7 +145,8 @@ def test_kill_nine_twenty_times_no_loss_no_sms_duplicate(pg_cluster, tmp_path):
         rows = helper(env, "report")["rows"]
         by_channel = collections.defaultdict(list)
         for r in rows:
-            by_channel[r["channel"]].append(r)
+            by_channel["reply" if r["comment_id"] else r["channel"]].append(r)
+        assert len(by_channel["reply"]) == REPLIES
         assert all(r["state"] == "sent" for r in rows), collections.Counter(
             r["state"] for r in rows)
 
@@ -159,17 +163,26 @@ def test_kill_nine_twenty_times_no_loss_no_sms_duplicate(pg_cluster, tmp_path):
         for rec in sink.received:
             for to in rec.rcpt_tos:
                 mails[to.lower()].append("".join(str(rec.message["Message-ID"]).split()))
-        assert len(mails) == RECIPIENTS, f"lost mail: {RECIPIENTS - len(mails)}"
+        posts = {a: v for a, v in mails.items() if a.endswith("@example.org")}
+        replies = {a: v for a, v in mails.items() if a.endswith("@example.net")}
+        assert len(posts) == RECIPIENTS, f"lost mail: {RECIPIENTS - len(posts)}"
+        assert len(replies) == REPLIES, f"lost reply mail: {REPLIES - len(replies)}"
+        assert len(mails) == RECIPIENTS + REPLIES
         for r in by_channel["email"]:
             ids = mails[r["subscriber__email"].lower()]
             assert set(ids) == {r["message_id"]}
-        duplicates = sum(len(v) - 1 for v in mails.values())
+        for r in by_channel["reply"]:
+            assert set(replies[r["address"].lower()]) == {r["message_id"]}
+        duplicates = sum(len(v) - 1 for v in posts.values())
+        reply_duplicates = sum(len(v) - 1 for v in replies.values())
         recovered = sum(1 for r in rows if r["recovery"])
         assert recovered > 0  # the kills left rows in flight, and they were recovered
         print(f"\nkill test: {kills} kills ({mid_work} with rows in flight), {len(rows)} rows, "
               f"{recovered} recovered after a crash, email duplicates from the in-flight "
-              f"window: {duplicates}, SMS duplicates: 0, {time.monotonic() - t0:.0f} s")
-        assert duplicates <= kills  # one in-flight mail per killed worker at most
+              f"window: {duplicates} (reply mails: {reply_duplicates}), SMS duplicates: 0, "
+              f"{time.monotonic() - t0:.0f} s")
+        # one in-flight mail per killed worker at most
+        assert duplicates + reply_duplicates <= kills
     finally:
         for w in workers:
             if w.poll() is None:

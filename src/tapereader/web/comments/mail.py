@@ -1,6 +1,7 @@
-"""Mails of the comment app, through the site's email channel (TAPEREADER_EMAIL_URL, Django's
-mail backends): a reply to those who asked for it (exactly once per reply, with RFC 8058
-one-click unsubscribe), and the author's notice of comments waiting for moderation."""
+"""Mails of the comment app. A reply to those who asked for it goes through the delivery
+outbox (one row per reply, claimed with a lease, consent checked again at send time, retried,
+recovered after a crash: docs/delivery.md), with RFC 8058 one-click unsubscribe; the author's
+notice of comments waiting for moderation goes straight through the email channel."""
 
 from __future__ import annotations
 
@@ -60,6 +61,23 @@ def wants_reply_mail(reply: Comment) -> bool:
     return reply.commenter_id != who.pk
 
 
+def reply_may_send(reply_id: int, commenter_id: int) -> bool:
+    """The delivery worker's check just before sending a reply mail, on fresh rows: the reply
+    is still public and still answers this commenter's comment, the box is still ticked, they
+    have not unsubscribed, and their address has not bounced or complained since."""
+    reply = (Comment.objects.select_related("parent__commenter")
+             .filter(pk=reply_id).first())
+    if reply is None or not wants_reply_mail(reply):
+        return False
+    assert reply.parent is not None and reply.parent.commenter is not None
+    who = reply.parent.commenter
+    if who.pk != commenter_id:
+        return False  # the comment answered was deleted: the reply moved up to another
+    from ..subscribers.consent import address_stopped
+
+    return not address_stopped("email", who.email)
+
+
 def reply_message(reply: Comment) -> EmailMultiAlternatives:
     parent = reply.parent
     assert parent is not None and parent.commenter is not None
@@ -78,22 +96,40 @@ def reply_message(reply: Comment) -> EmailMultiAlternatives:
     return msg
 
 
+def reply_message_for(reply_id: int) -> EmailMultiAlternatives:
+    """The reply mail as it is sent (the worker builds it at send time from fresh rows)."""
+    return reply_message(Comment.objects.select_related("parent__commenter", "post")
+                         .get(pk=reply_id))
+
+
+def mark_told(reply_id: int) -> None:
+    """Record on the reply when its mail went out (shown in the admin)."""
+    Comment.objects.filter(pk=reply_id, reply_mail_sent_at__isnull=True).update(
+        reply_mail_sent_at=timezone.now())
+
+
 def notify_reply(reply: Comment) -> bool:
-    """Tell the parent's author of ``reply`` once (the claim on reply_mail_sent_at makes a
-    second call, or a concurrent one, send nothing). True if a mail went out."""
+    """Put the mail telling the parent's author of ``reply`` in the delivery outbox, once
+    (the outbox's unique constraint makes a second call, or a concurrent one, enqueue
+    nothing), and try it as soon as the transaction commits (TAPEREADER_REPLY_MAIL_AT_ONCE;
+    otherwise, or when that attempt fails, ``tapereader worker`` sends it). True if it was
+    enqueued now."""
+    from ..delivery.outbox import enqueue_reply
+
     reply = Comment.objects.select_related("parent__commenter", "post").get(pk=reply.pk)
     if not wants_reply_mail(reply):
         return False
-    claimed = Comment.objects.filter(pk=reply.pk, reply_mail_sent_at__isnull=True).update(
-        reply_mail_sent_at=timezone.now())
-    if not claimed:
+    assert reply.parent is not None
+    row = enqueue_reply(reply, reply.parent.commenter)
+    if row is None:
         return False
-    try:
-        send(reply_message(reply), f"comment-reply.{reply.pk}")
-    except Exception:
-        Comment.objects.filter(pk=reply.pk).update(reply_mail_sent_at=None)
-        log.exception("reply mail for comment %s not sent", reply.pk)
-        return False
+    if getattr(settings, "TAPEREADER_REPLY_MAIL_AT_ONCE", True):
+        from django.db import transaction
+
+        from ..delivery.worker import deliver_now
+
+        pk = row.pk
+        transaction.on_commit(lambda: deliver_now([pk]), robust=True)
     return True
 
 

@@ -28,37 +28,41 @@ def _claimable(now: datetime) -> tuple[Q, Q]:
 
 
 def claim(channels: Iterable[str], *, limit: int, lease: timedelta,
-          post_ids: Iterable[int] | None = None,
+          post_ids: Iterable[int] | None = None, ids: Iterable[int] | None = None,
           now: datetime | None = None) -> tuple[uuid.UUID, list[Delivery]]:
     """Claim up to ``limit`` rows: first those whose worker died (they become ``unknown``),
-    then due ``queued`` rows (they become ``sending``). Returns (token, rows)."""
+    then due ``queued`` rows (they become ``sending``). ``post_ids`` keeps to those posts'
+    rows (reply mails have no post), ``ids`` to those rows. Returns (token, rows)."""
     now = now or timezone.now()
     token = uuid.uuid4()
     channels = list(channels)
     skip_locked = connection.features.has_select_for_update_skip_locked
-    ids: list[int] = []
+    only = None if ids is None else list(ids)
+    found: list[int] = []
     with transaction.atomic():
         for cond in _claimable(now):
-            if len(ids) >= limit:
+            if len(found) >= limit:
                 break
             qs = Delivery.objects.filter(cond, channel__in=channels)
             if post_ids is not None:
                 qs = qs.filter(post_id__in=list(post_ids))
+            if only is not None:
+                qs = qs.filter(id__in=only)
             qs = qs.order_by("not_before", "id")
             if skip_locked:
                 qs = qs.select_for_update(skip_locked=True)
-            ids += list(qs.values_list("id", flat=True)[: limit - len(ids)])
-        if not ids:
+            found += list(qs.values_list("id", flat=True)[: limit - len(found)])
+        if not found:
             return token, []
         expired, due = _claimable(now)
-        Delivery.objects.filter(expired | due, id__in=ids).update(
+        Delivery.objects.filter(expired | due, id__in=found).update(
             state=Case(When(state=states.QUEUED, then=Value(states.SENDING)),
                        default=Value(states.UNKNOWN)),
             claimed_at=Case(When(state=states.QUEUED, then=Value(now)),
                             default=F("claimed_at")),
             lease_until=now + lease, claim_token=token, attempts=F("attempts") + 1)
     rows = list(Delivery.objects.filter(claim_token=token)
-                .select_related("post", "subscriber").order_by("id"))
+                .select_related("post", "subscriber", "comment", "commenter").order_by("id"))
     return token, rows
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from . import states
 
 EMAIL, SMS = "email", "sms"
+REPLY_TOPIC = "comment_reply"
 
 
 class Channel(models.TextChoices):
@@ -19,9 +21,21 @@ class Channel(models.TextChoices):
 
 
 class Delivery(models.Model):
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="deliveries")
+    """One message to send: a post to a subscriber on a channel, or (``comment`` set) the
+    mail telling a commenter of a reply to their comment. Both kinds share the claim, the
+    consent check at send time, the retries and the crash recovery."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="deliveries",
+                             null=True, blank=True, help_text="Empty for a reply mail.")
     subscriber = models.ForeignKey("subscribers.Subscriber", on_delete=models.CASCADE,
-                                   related_name="deliveries")
+                                   related_name="deliveries", null=True, blank=True)
+    comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="reply_deliveries",
+                                help_text="Reply mails: the reply the commenter is told of.")
+    commenter = models.ForeignKey("comments.Commenter", on_delete=models.CASCADE, null=True,
+                                  blank=True, related_name="reply_deliveries",
+                                  help_text="Reply mails: whom (deleting their data deletes "
+                                  "the row, so nothing goes out after it).")
     channel = models.CharField(max_length=5, choices=Channel.choices)
     topic = models.CharField(max_length=20, help_text="What the subscriber asked for: "
                              "the daily note or alerts.")
@@ -52,6 +66,15 @@ class Delivery(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["post", "subscriber", "channel"],
                                     name="one_delivery_per_post_subscriber_channel"),
+            models.UniqueConstraint(fields=["comment", "commenter", "channel"],
+                                    condition=Q(comment__isnull=False),
+                                    name="one_reply_mail_per_comment_commenter"),
+            models.CheckConstraint(
+                condition=(Q(comment__isnull=True, post__isnull=False,
+                             subscriber__isnull=False)
+                           | Q(comment__isnull=False, commenter__isnull=False,
+                               subscriber__isnull=True)),
+                name="delivery_is_a_post_or_a_reply_mail"),
         ]
         indexes: ClassVar = [
             models.Index(fields=["state", "not_before"], name="delivery_claim"),
@@ -60,7 +83,13 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.comment_id is not None:
+            return f"reply {self.comment_id}/commenter {self.commenter_id}: {self.state}"
         return f"{self.post_id}/{self.subscriber_id}/{self.channel}: {self.state}"
+
+    @property
+    def is_reply(self) -> bool:
+        return self.comment_id is not None
 
 
 class RateBucket(models.Model):

@@ -131,3 +131,22 @@ def counts(post_ids: Iterable[int] | None = None) -> dict[str, int]:
     if post_ids is not None:
         qs = qs.filter(post_id__in=list(post_ids))
     return dict(qs.values_list("state").annotate(n=Count("id")))
+
+
+
+def enqueue_reply(reply: Any, commenter: Any) -> Delivery | None:
+    """The outbox row telling ``commenter`` of ``reply`` (one per reply and commenter, by
+    the database's unique constraint); None when it was enqueued before."""
+    from django.db import IntegrityError
+
+    from .email import stable_message_id
+    from .models import REPLY_TOPIC
+
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(
+                comment=reply, commenter=commenter, channel=EMAIL, topic=REPLY_TOPIC,
+                not_before=timezone.now(),
+                message_id=stable_message_id(f"comment-reply.{reply.pk}"))
+    except IntegrityError:  # the unique constraint: already in the outbox
+        return None

@@ -28,10 +28,15 @@ TWILIO_STATES = {"delivered": states.DELIVERED, "undelivered": states.UNDELIVERE
                  "failed": states.FAILED}
 
 
-def _ledger(sub: Any, channel: str, event: str, **context: Any) -> None:
+def _ledger(sub: Any, channel: str, event: str, *, address: str = "", **context: Any) -> None:
+    """A provider's event in the ledger: under the subscriber, or (a reply mail to a
+    commenter) under the address alone, which suppresses it for every later mail."""
     from tapereader.web.subscribers import ledger
 
-    ledger.record(sub, channel, event, source="provider", note=str(context)[:500])
+    if sub is None and not address:
+        return
+    ledger.record(sub, channel, event, source="provider", address=None if sub else address,
+                  note=str(context)[:500])
 
 
 def apply_status(row: Delivery, new_state: str, *, reason: str = "") -> bool:
@@ -102,11 +107,11 @@ def on_email_event(event_type: str, *, message_id: str = "", recipient: str = ""
         return None
     if event_type == "bounced":
         apply_status(row, states.UNDELIVERED, reason=f"bounced: {description}"[:1000])
-        _ledger(row.subscriber, EMAIL, "bounced", reason=description[:500],
-                delivery=row.pk)
+        _ledger(row.subscriber, EMAIL, "bounced", address=row.address or recipient,
+                reason=description[:500], delivery=row.pk)
     elif event_type == "complained":
-        _ledger(row.subscriber, EMAIL, "complained", reason=description[:500],
-                delivery=row.pk)
+        _ledger(row.subscriber, EMAIL, "complained", address=row.address or recipient,
+                reason=description[:500], delivery=row.pk)
     elif event_type == "delivered":
         apply_status(row, states.DELIVERED)
     return row

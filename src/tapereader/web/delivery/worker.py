@@ -119,6 +119,11 @@ class Worker:
         """Claim one batch and handle each row; returns how many rows were claimed."""
         token, rows = claims.claim(self.config.channels, limit=self.config.batch,
                                    lease=self.config.lease, post_ids=self.config.post_ids)
+        self.handle_rows(token, rows)
+        return len(rows)
+
+    def handle_rows(self, token: uuid.UUID, rows: list[Delivery]) -> None:
+        """Handle the rows of one claim, in order."""
         for row in rows:
             if self.stop.is_set() or claims.lease_left(row) < self.config.lease / 4:
                 # not started: back to the queue at once (a row under recovery keeps its
@@ -131,11 +136,9 @@ class Worker:
             except Exception:  # one bad row must not stop the others
                 log.exception("delivery %s: unexpected error", row.pk)
                 self._transient(row, token, "internal error (see the worker log)")
-        return len(rows)
 
     # -- one row -------------------------------------------------------------------------
     def handle(self, row: Delivery, token: uuid.UUID) -> None:
-        sub = row.subscriber
         if row.state == states.UNKNOWN:
             decision = self.recover(row)
             self.stats[f"recovered_{decision.action}"] += 1
@@ -145,9 +148,7 @@ class Worker:
             if decision.action == "mark_sent":
                 self._done(row, token, decision.provider_id, self._address(row))
                 return
-        from tapereader.web.subscribers.consent import may_send
-
-        if not may_send(sub, row.channel, row.topic):
+        if not self.may_send(row):
             claims.finish(row, token, states.SUPPRESSED, reason="no consent at send time")
             self.stats["suppressed"] += 1
             return
@@ -163,7 +164,21 @@ class Worker:
             return
         self._done(row, token, pid, self._address(row))
 
+    def may_send(self, row: Delivery) -> bool:
+        """Consent at send time: the subscriber's ledger for a post; for a reply mail the
+        commenter's box, their unsubscribe and the address's bounces."""
+        if row.is_reply:
+            from tapereader.web.comments.mail import reply_may_send
+
+            assert row.comment_id is not None and row.commenter_id is not None
+            return reply_may_send(row.comment_id, row.commenter_id)
+        from tapereader.web.subscribers.consent import may_send
+
+        return may_send(row.subscriber, row.channel, row.topic)
+
     def _address(self, row: Delivery) -> str:
+        if row.is_reply:
+            return str(row.commenter.email) if row.commenter is not None else ""
         sub = row.subscriber
         return str(sub.email if row.channel == EMAIL else (sub.phone or ""))
 
@@ -172,6 +187,11 @@ class Worker:
         self.stats["sent" if ok else "lease_lost"] += 1
         if not ok:
             log.warning("delivery %s: sent as %s but the lease had been taken over", row.pk, pid)
+        elif row.is_reply:
+            from tapereader.web.comments.mail import mark_told
+
+            assert row.comment_id is not None
+            mark_told(row.comment_id)
 
     def build_email(self, row: Delivery) -> Any:
         """The subscriber's message (the post's mail is rendered once per worker)."""
@@ -192,7 +212,14 @@ class Worker:
                              message_id=row.message_id)
 
     def _send_email(self, row: Delivery) -> str:
-        return str(self.email.send(self.build_email(row), message_id=row.message_id))
+        if row.is_reply:
+            from tapereader.web.comments.mail import reply_message_for
+
+            assert row.comment_id is not None
+            msg = reply_message_for(row.comment_id)
+        else:
+            msg = self.build_email(row)
+        return str(self.email.send(msg, message_id=row.message_id))
 
     def _send_sms(self, row: Delivery) -> str:
         callback = f"{site_url()}/delivery/hooks/sms/status/"
@@ -241,8 +268,13 @@ class Worker:
         if event:
             from tapereader.web.subscribers import ledger
 
-            ledger.record(row.subscriber, row.channel, event, source="provider",
-                          note=f"delivery {row.pk}: {e.reason}"[:500])
+            if row.subscriber is not None:
+                ledger.record(row.subscriber, row.channel, event, source="provider",
+                              note=f"delivery {row.pk}: {e.reason}"[:500])
+            elif self._address(row):  # a reply mail's address: suppressed for later mails
+                ledger.record(None, row.channel, event, source="provider",
+                              address=self._address(row),
+                              note=f"delivery {row.pk}: {e.reason}"[:500])
 
     def _transient(self, row: Delivery, token: uuid.UUID, reason: str, *,
                    maybe_sent: bool = False) -> None:
@@ -358,6 +390,19 @@ def run_workers(concurrency: int, config: WorkerConfig, *, until_empty: bool,
     for t in threads:
         t.join()
     return total
+
+
+def deliver_now(ids: Iterable[int]) -> Counter[str]:
+    """Claim and send these rows at once (a reply mail right after its comment commits);
+    a row another worker holds, or one that fails now, is left to ``tapereader worker``."""
+    ids = list(ids)
+    w = Worker(WorkerConfig(channels=(EMAIL,)))
+    try:
+        token, rows = claims.claim((EMAIL,), limit=len(ids), lease=w.config.lease, ids=ids)
+        w.handle_rows(token, rows)
+    finally:
+        w.close()
+    return w.stats
 
 
 def iter_unfinished(post_ids: Iterable[int]) -> int:

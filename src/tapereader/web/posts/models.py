@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ...charts.png import png_size
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "draft"
@@ -160,10 +162,7 @@ class Chart(models.Model):
     @property
     def size(self) -> tuple[int, int]:
         """The PNG's width and height in pixels (from its header), or 700 x 400."""
-        b = bytes(self.png[:24]) if self.png else b""
-        if len(b) == 24 and b[:8] == b"\x89PNG\r\n\x1a\n":
-            return int.from_bytes(b[16:20], "big"), int.from_bytes(b[20:24], "big")
-        return 700, 400
+        return png_size(bytes(self.png[:24]) if self.png else b"") or (700, 400)
 
     def url(self, fmt: str) -> str:
         return reverse("posts:chart", kwargs={"date": self.post.date.isoformat(),

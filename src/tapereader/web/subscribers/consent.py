@@ -57,3 +57,16 @@ def may_send(subscriber: Subscriber, channel: str, topic: str) -> bool:
     if topic not in (subscriber.topics or []):
         return False
     return status(subscriber, channel) == Status.ACTIVE
+
+
+def address_stopped(channel: str, address: str) -> bool:
+    """Whether the address itself is suppressed: its last bounce/complaint is not followed by
+    a confirmation (for mails that are not subscriptions, such as reply notifications)."""
+    if not address:
+        return False
+    digest = address_hash(channel, normalize_address(channel, address))
+    last = (ConsentEvent.objects.filter(channel=channel, address_sha256=digest,
+                                        event__in=[Event.BOUNCED, Event.COMPLAINED,
+                                                   *GRANTING])
+            .order_by("-at", "-id").values_list("event", flat=True).first())
+    return last in (Event.BOUNCED, Event.COMPLAINED)
