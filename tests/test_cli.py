@@ -317,7 +317,7 @@ def test_a_bad_store_is_one_line_in_every_command_that_reads_it(tmp_path, kind, 
     ("nofolder/x.csv", "{tmp}/nofolder does not exist"),
     ("o.csv", "is a folder; give a file name"),  # made a folder below
     ("blocker/x.csv", "{tmp}/blocker is a file, not a folder"),
-    ("/sys/x.csv", "cannot write in /sys (Permission denied)"),  # even for root
+    ("/sys/x.csv", "cannot write in /sys ("),  # even for root (denied, or read-only)
 ])
 def test_scan_out_is_checked_before_any_scan_work(tmp_path, monkeypatch, out, says):
     """A bad --out fails before the scan starts (the runner is never called), naming it."""
@@ -337,7 +337,7 @@ def test_scan_out_is_checked_before_any_scan_work(tmp_path, monkeypatch, out, sa
     before = sorted(tmp_path.rglob("*"))
     r = run_here("scan", "--data", str(data), "--out", str(tmp_path / out))
     assert r.returncode == 1 and calls == []
-    assert one_line(r) == f"error: --out {tmp_path / out}: " + says.format(tmp=tmp_path)
+    assert one_line(r).startswith(f"error: --out {tmp_path / out}: " + says.format(tmp=tmp_path))
     assert sorted(tmp_path.rglob("*")) == before  # no temporary file left behind
     ok = run_here("scan", "--data", str(data), "--out", str(tmp_path / "fine.csv"))
     assert one_line(ok) == "error: the scan ran" and len(calls) == 1  # the fake is the runner

@@ -44,10 +44,12 @@ class Ctx:
 class Case:
     """One class of bad input.
 
-    ``setup(ctx)`` makes the input and returns the CLI arguments (cli, file, store, env), a
-    callable (api: called, its exception judged; env: returns ``(code, out, err)``);
+    ``setup(ctx)`` makes the input and returns the CLI arguments or a callable (called, its
+    exception judged as the API's; with ``raw`` it runs the input itself and returns
+    ``(code, out, err)``);
     ``expect``: texts the error line must contain ({tmp}, {data} filled in); ``ok``: the
-    input is fine and ``expect`` are texts of the output instead.
+    input is fine and ``expect`` are texts of the output instead; ``quiet``: an error with
+    nothing to say (Ctrl-C: exit 130, as shells expect, and nothing on stderr).
     """
 
     group: str
@@ -59,7 +61,9 @@ class Case:
     env: dict[str, str] | None = None
     subprocess: bool = False
     help: bool = False
-    ok_code: int = 0
+    ok_code: int | tuple[int, ...] = 0
+    raw: bool = False
+    quiet: bool = False
 
 
 @dataclass
@@ -692,7 +696,7 @@ def broken_pipe(c: Ctx) -> Callable[[], tuple[int, str, str]]:
                              stderr=subprocess.PIPE, env=_env(), cwd=c.tmp)
         assert p.stdout is not None and p.stderr is not None
         p.stdout.read(10)
-        p.stdout.close()  # as `| head -c 10` does
+        p.stdout.close()  # as `| head -c 10` does (exit 1 if it writes after, 0 if done)
         err = p.stderr.read().decode()
         return p.wait(timeout=300), "", err
     return call
@@ -723,13 +727,22 @@ def zipped_package(c: Ctx) -> Callable[[], tuple[int, str, str]]:
 case(E, "TAPEREADER_DATA folder missing", argv("findings"),
      "data folder not found: /nonexistent/market (use --data or $TAPEREADER_DATA)",
      env={"TAPEREADER_DATA": "/nonexistent/market"})
-case(E, "TAPEREADER_DATA is a file", argv("bars", "SPY"),
-     "data folder is a file, not a folder: /etc/hostname",
-     env={"TAPEREADER_DATA": "/etc/hostname"})
-case(E, "TAPEREADER_DB a text file", argv("fetch", "SPY"), "/etc/hostname: not a DuckDB",
-     env={"TAPEREADER_DB": "/etc/hostname"})
-case(E, "user data folder under a file", argv("findings"), "data folder not found: /etc/hostname/",
-     env={"XDG_DATA_HOME": "/etc/hostname", "HOME": "/etc/hostname"})
+def with_notes(*args: str) -> Callable[[Ctx], list[str]]:
+    """``args``, with a text file ``{tmp}/notes.txt`` made first (for the variables)."""
+    def setup(c: Ctx) -> list[str]:
+        write(c.tmp / "notes.txt", "my notes\n")
+        return list(args)
+    return setup
+
+
+case(E, "TAPEREADER_DATA is a file", with_notes("bars", "SPY"),
+     "data folder is a file, not a folder: {tmp}/notes.txt",
+     env={"TAPEREADER_DATA": "{tmp}/notes.txt"})
+case(E, "TAPEREADER_DB a text file", with_notes("fetch", "SPY"),
+     "{tmp}/notes.txt: not a DuckDB database file", env={"TAPEREADER_DB": "{tmp}/notes.txt"})
+case(E, "user data folder under a file", with_notes("findings"),
+     "data folder not found: {tmp}/notes.txt/tapereader/market",
+     env={"XDG_DATA_HOME": "{tmp}/notes.txt", "HOME": "{tmp}/notes.txt"})
 case(E, "non-UTF-8 locale, non-ASCII path", argv("findings", "--data", "{tmp}/march\u00e9"),
      "data folder not found: {tmp}/march\\xe9", env={"LC_ALL": "C", "LANG": "C",
                                                   "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"})
@@ -738,8 +751,96 @@ case(E, "ASCII stderr, non-ASCII path", argv("findings", "--data", "{tmp}/march\
 case(E, "a narrow terminal", argv("bars", "SPY", "--asof", "2013/07/08"),
      "--asof '2013/07/08' is not a date: use YYYY-MM-DD", code=2,
      env={"COLUMNS": "20", "TERM": "xterm-256color"})
-case(E, "output into a closed pipe", broken_pipe, "", ok=True, ok_code=1, env={})
-case(E, "HOME and package folder unwritable", zipped_package, "Usage", ok=True, env={})
+case(E, "output into a closed pipe", broken_pipe, "", ok=True, ok_code=(0, 1), raw=True)
+case(E, "HOME and package folder unwritable", zipped_package, "Usage", ok=True, raw=True)
+
+
+# ================================================================== interrupted runs
+INTERRUPTED = "interrupted"
+
+
+def fetch_stopped(sig: int) -> Callable[[Ctx], Callable[[], tuple[int, str, str]]]:
+    """``fetch SPY GSPC`` in a real process, stopped by ``sig`` while the local Stooq server
+    holds GSPC's answer; the output notes what the store holds afterwards."""
+    def setup(c: Ctx) -> Callable[[], tuple[int, str, str]]:
+        def call() -> tuple[int, str, str]:
+            import threading
+
+            from tapereader.data.store import Store
+            from tests.data.httpserver import serve, stooq_route
+
+            asked, go = threading.Event(), threading.Event()
+
+            def slow(path: str, query: dict[str, str]) -> Any:
+                if "spx" in query.get("s", ""):
+                    asked.set()
+                    go.wait(120)
+                return stooq_route(path, query)
+
+            db = c.tmp / "s.duckdb"
+            with serve(slow) as srv:
+                p = subprocess.Popen(
+                    [sys.executable, "-m", "tapereader.cli", "fetch", "SPY", "GSPC",
+                     "--provider", "stooq", "--asof", "2013-07-12", "--db", str(db)],
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=c.tmp,
+                    env=_env(TAPEREADER_STOOQ_URL=srv.url))
+                try:
+                    if not asked.wait(300):
+                        p.kill()
+                    p.send_signal(sig)
+                    out, err = p.communicate(timeout=300)
+                finally:
+                    go.set()
+            with Store(db, read_only=True) as store:
+                out += f"stored {store.symbols()} to {store.last_date('SPY')}"
+            return p.returncode, out, err
+        return call
+    return setup
+
+
+def interrupted_in_process(args: Callable[[Ctx], list[str]], module: str, name: str,
+                           ) -> Callable[[Ctx], Callable[[], tuple[int | None, str, str]]]:
+    """The CLI in this process with ``module.name`` (a writer) replaced by one that writes
+    part of a file and is then interrupted (Ctrl-C)."""
+    def setup(c: Ctx) -> Callable[[], tuple[int | None, str, str]]:
+        import importlib
+
+        argv = args(c)
+        mod = importlib.import_module(module)
+        real = getattr(mod, name)
+
+        def half(*a: Any, **kw: Any) -> Any:
+            path = Path(next(x for x in a if isinstance(x, (str, Path))))
+            write(path / "index.html" if path.is_dir() else path, "half of it")
+            raise KeyboardInterrupt
+
+        def call() -> tuple[int | None, str, str]:
+            setattr(mod, name, half)
+            try:
+                return _in_process(argv)
+            finally:
+                setattr(mod, name, real)
+        return call
+    return setup
+
+
+def _previous_scan(c: Ctx) -> list[str]:
+    write(c.tmp / "scan.csv", "the previous scan\n")
+    return ["scan", "--data", str(c.data), "--asof", "2013-07-08", "--out",
+            str(c.tmp / "scan.csv")]
+
+
+case(INTERRUPTED, "report interrupted while writing",
+     interrupted_in_process(argv("report", "--data", "{data}", "--asof", "2013-07-08", "--out",
+                                 "{tmp}/o"), "tapereader.report", "render_into"),
+     code=130, raw=True, quiet=True)
+case(INTERRUPTED, "scan --out interrupted while writing",
+     interrupted_in_process(_previous_scan, "tapereader.scan.output", "to_csv"),
+     code=130, raw=True, quiet=True)
+case(INTERRUPTED, "fetch killed (SIGKILL) while downloading", fetch_stopped(9),
+     "stored ['SPY'] to 2013-07-12", ok=True, ok_code=-9, raw=True)
+case(INTERRUPTED, "fetch interrupted (Ctrl-C) while downloading", fetch_stopped(2),
+     "stored ['SPY'] to 2013-07-12", ok=True, ok_code=130, raw=True)
 
 
 # ================================================================== running and judging
@@ -794,12 +895,13 @@ def run_case(c: Case, ctx: Ctx) -> Outcome:
     """Make the input in ``ctx.tmp``, run it, and judge what happened."""
     made = c.setup(ctx)
     before = snapshot(ctx.tmp)
-    if callable(made) and c.group == "env":
+    if callable(made) and c.raw:
         code, out, err = made()
     elif callable(made):
         code, out, err = _api(made)
     elif c.env is not None or c.subprocess:
-        code, out, err = _real(made, c.env, ctx.tmp)
+        env = {k: v.format(tmp=ctx.tmp) for k, v in (c.env or {}).items()}
+        code, out, err = _real(made, env, ctx.tmp)
     else:
         code, out, err = _in_process(made)
     expect = [e.format(tmp=ctx.tmp, data=ctx.data) for e in c.expect]
@@ -809,7 +911,8 @@ def run_case(c: Case, ctx: Ctx) -> Outcome:
         problems.append("traceback")
     if c.ok or c.help:
         text = out + err
-        if code != (2 if c.help else c.ok_code):
+        codes = (2,) if c.help else c.ok_code if isinstance(c.ok_code, tuple) else (c.ok_code,)
+        if code not in codes:
             problems.append(f"exit {code}")
         problems += [f"output lacks {e!r}" for e in expect if e not in text]
         line = (lines[0] if lines else (out.strip().splitlines() or [""])[-1])
@@ -817,9 +920,9 @@ def run_case(c: Case, ctx: Ctx) -> Outcome:
         line = lines[0] if lines else ""
         if code != c.code:
             problems.append(f"exit {code} (expected {c.code})")
-        if len(lines) != 1:
+        if len(lines) != (0 if c.quiet else 1):
             problems.append(f"{len(lines)} lines on stderr")
-        if not line.startswith("error: "):
+        if not c.quiet and not line.startswith("error: "):
             problems.append("not an error line")
         problems += [f"message lacks {e!r}" for e in expect if e not in line]
         after = snapshot(ctx.tmp)
