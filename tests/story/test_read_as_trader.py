@@ -73,3 +73,21 @@ def test_a_line_far_from_the_close_is_not_being_retested(market_dir):
     sent = next(s for s in re.split(r"(?<=\.) ", md) if "from the March 2009 low" in s
                 and "Russell 2000" in s)
     assert "pulled away below it" in sent and "testing" not in sent, sent
+
+
+def _bars(market_dir: Path, sym: str) -> pd.DataFrame:
+    return pd.read_csv(market_dir / f"{sym}.csv", index_col="date", parse_dates=True)
+
+
+def test_a_lower_prior_high_as_target_names_the_record_above(market_dir):
+    """2015-02-17: QQQ's "upside to its April 2000 high of 107.69" read as its ceiling; the
+    record (120.50, March 2000) is above it and is now said."""
+    asof = "2015-02-17"
+    b = _bars(market_dir, "QQQ")[:asof]
+    rec, when = b["high"].max(), b["high"].idxmax()
+    pct = (rec / b["close"].iloc[-1] - 1) * 100
+    _, note = _note(market_dir, asof)
+    md = note.markdown()
+    assert "upside to its April 2000 high of 107.69" in md
+    assert (f"(its record high, {ck.once(rec, 2)} from March {when.year}, is "
+            f"{ck.once(pct, 1)}% above the close)") in md

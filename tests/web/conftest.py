@@ -112,6 +112,23 @@ def django_db_modify_db_settings(request) -> None:
         del connections["default"]
 
 
+@pytest.fixture
+def small_post(db):
+    """A small published note of 2013-07-08 (no engine), public for a minute already; under
+    a ``django_db(transaction=True)`` mark it is committed (for live_server and chromium)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tapereader.web.posts.models import Post, Status
+
+    return Post.objects.create(date=dt.date(2013, 7, 8), slug="small-caps-lead",
+                               headline="Small caps lead", body_md="# Small caps lead\n",
+                               body_html="<p>Small caps lead the rally.</p>",
+                               status=Status.PUBLISHED,
+                               published_at=timezone.now() - dt.timedelta(minutes=1))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """A headless chromium driven by Playwright's sync API (Debian's /usr/bin/chromium)."""

@@ -310,6 +310,7 @@ def _context(findings: list[Finding], wl: Watchlist, asof: str) -> dict[str, Any
         "twin_record": lambda r: _twin_record(findings, wl, r, pair if charted else None),
         "equity_syms": [s for s, _ in cross_rows if wl.role(s) in EQUITY_ROLES],
         "zone_at": _zone_at,
+        "record_above": lambda t: ranking.record_above(findings, t),
         "verb": lambda sym, one, many: many if names.plural(sym) else one,
         **{fn.__name__: fn for fn in JUDGEMENTS},
         "rest_groups": _and_list(_groups([s for s, _ in cross_rows

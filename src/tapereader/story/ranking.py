@@ -253,6 +253,18 @@ def standing_break(findings: list[Finding], symbol: str, asof: str,
     return max(out, key=lambda f: (score(f), f.date), default=None)
 
 
+def record_above(findings: list[Finding], target: Finding) -> Finding | None:
+    """The all-time-high target of ``target``'s symbol when ``target`` is a lower prior high
+    (so the note does not offer a lower high as the ceiling without saying the record is
+    above it); None when ``target`` is the record or the record is not a target."""
+    if "all_time" in str(target.figures.get("source", "")):
+        return None
+    return next((f for f in of(findings, target.symbol, "target")
+                 if "all_time" in str(f.figures.get("source", ""))
+                 and f.figures.get("direction") == "up" and f.figures.get("pct") is not None
+                 and float(f.figures["pct"]) > float(target.figures["pct"])), None)
+
+
 def best_target(findings: list[Finding], symbol: str) -> tuple[Finding | None, Finding | None]:
     """The upside target at a prior high (or the nearest one), and the nearer zone before it."""
     ups = sorted((f for f in of(findings, symbol, "target")

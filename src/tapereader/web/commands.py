@@ -213,7 +213,7 @@ def register(app: typer.Typer) -> None:
     register_delivery(app)  # send, worker, daily (below)
 
 
-# --- delivery (h16-delivery): send, worker, daily ----------------------------------------
+# --- delivery (h16-delivery): send, worker, daily, bounces ----------------------------------------
 
 def send(post: Annotated[str, typer.Option("--post", help="latest, or the session date "
                                                             "YYYY-MM-DD of the post.")] = "latest",
@@ -284,6 +284,24 @@ def daily(asof: Annotated[str | None, typer.Option("--asof", help="Treat this da
                          channels=parse_channels(channels)).message)
 
 
+def bounces(mailbox: Annotated[Path | None, typer.Option(
+        "--mailbox", help="Maildir folder or mbox file of delivery reports (default: "
+        "TAPEREADER_BOUNCE_MAILBOX).")] = None) -> None:
+    """Read the bounce mailbox: every new hard bounce marks its delivery and suppresses the
+    address (the mailbox itself is only read)."""
+    setup_django()
+    from django.conf import settings
+
+    from .delivery.bounces import BounceMailboxError, read_bounces
+
+    path = mailbox or Path(str(getattr(settings, "TAPEREADER_BOUNCE_MAILBOX", "") or ""))
+    if not str(path) or str(path) == ".":
+        raise BounceMailboxError("no bounce mailbox: give --mailbox PATH or set "
+                                 "TAPEREADER_BOUNCE_MAILBOX")
+    migrate_embedded()
+    typer.echo(read_bounces(path).line(path))
+
+
 def register_delivery(app: typer.Typer) -> None:
-    for fn in (send, worker, daily):
+    for fn in (send, worker, daily, bounces):
         app.command()(fn)

@@ -41,7 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tapereader.web.csp.CachedCSPMiddleware",  # django-csp, the policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -196,3 +196,9 @@ TAPEREADER_DKIM_KEY = _os.environ.get("TAPEREADER_DKIM_KEY", "")
 TAPEREADER_DKIM_SELECTOR = _os.environ.get("TAPEREADER_DKIM_SELECTOR", "tapereader")
 TAPEREADER_DKIM_DOMAIN = _os.environ.get("TAPEREADER_DKIM_DOMAIN", "")
 TAPEREADER_UNIVERSE = _os.environ.get("TAPEREADER_UNIVERSE", "")
+# Bounces: a Maildir folder or an mbox file where the mail server drops the delivery status
+# notifications (read by `tapereader bounces` and by the daily job); reply mails to comments
+# are tried as soon as their comment commits (off: only the worker sends them).
+TAPEREADER_BOUNCE_MAILBOX = _os.environ.get("TAPEREADER_BOUNCE_MAILBOX", "")
+TAPEREADER_REPLY_MAIL_AT_ONCE = _os.environ.get("TAPEREADER_REPLY_MAIL_AT_ONCE", "1") not in (
+    "0", "false", "no", "off")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import stat
 
 import pytest
-from django.utils import timezone
 
 from tapereader.web import siteconfig
 
@@ -54,14 +52,8 @@ def test_debug_is_off_by_default(settings):
 
 
 @pytest.fixture
-def post(db):
-    from tapereader.web.posts.models import Post, Status
-
-    return Post.objects.create(date=dt.date(2013, 7, 8), slug="small-caps-lead",
-                               headline="Small caps lead", body_md="# Small caps lead\n",
-                               body_html="<p>Small caps lead the rally.</p>",
-                               status=Status.PUBLISHED,
-                               published_at=timezone.now() - dt.timedelta(minutes=1))
+def post(small_post):
+    return small_post
 
 
 def test_post_url_is_dated_and_page_has_csp(client, post):

@@ -4,13 +4,11 @@ the SMS side through the real twilio client to the fake API and a signed inbound
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import urllib.request
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from tapereader.web.subscribers.consent import Status, may_send, status
 from tapereader.web.subscribers.models import Channel, ConsentEvent, Subscriber
@@ -21,15 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def post(transactional_db):
-    from tapereader.web.posts.models import Post
-    from tapereader.web.posts.models import Status as PostStatus
-
-    return Post.objects.create(date=dt.date(2013, 7, 8), slug="small-caps-lead",
-                               headline="Small caps lead", body_md="# Small caps lead\n",
-                               body_html="<p>Small caps lead the rally.</p>",
-                               status=PostStatus.PUBLISHED,
-                               published_at=timezone.now() - dt.timedelta(minutes=1))
+def post(small_post):  # committed: the mark above makes the database transactional
+    return small_post
 
 
 def shown_hash(page, selector: str) -> str:

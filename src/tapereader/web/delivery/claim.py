@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from tapereader.web.posts.models import Post
+
 from . import states
 from .models import Delivery
 
@@ -62,7 +64,11 @@ def claim(channels: Iterable[str], *, limit: int, lease: timedelta,
                             default=F("claimed_at")),
             lease_until=now + lease, claim_token=token, attempts=F("attempts") + 1)
     rows = list(Delivery.objects.filter(claim_token=token)
-                .select_related("post", "subscriber", "comment", "commenter").order_by("id"))
+                .select_related("subscriber", "commenter").order_by("id"))
+    posts = Post.objects.in_bulk({r.post_id for r in rows if r.post_id is not None})
+    for r in rows:  # one query for the batch's post(s), not its text copied into every row
+        if r.post_id is not None:
+            r.post = posts[r.post_id]
     return token, rows
 
 

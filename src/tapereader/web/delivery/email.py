@@ -37,6 +37,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from .errors import PermanentError, TransientError
 
 _TRUE = {"1", "true", "yes", "on"}
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class EmailChannel:
 
         self.config = parse_email_url(url or settings.TAPEREADER_EMAIL_URL)
         self._connection: BaseEmailBackend | None = None
+        self._senders: dict[str, str] = {}
 
     def __enter__(self) -> EmailChannel:
         return self
@@ -203,6 +205,29 @@ class EmailChannel:
                 self._connection.close()
             self._connection = None
 
+    def _send_raw(self, message: EmailMessage) -> bool:
+        """A message whose bytes are ready (``mail.RawEmail``, one plain ASCII recipient)
+        goes straight to the SMTP session: what Django's SMTP backend does, without parsing
+        the sender's and the recipient's addresses again for every message. False: use the
+        backend."""
+        raw = getattr(message, "raw", None)
+        to = message.to[0] if len(message.to) == 1 and not message.cc and not message.bcc \
+            else ""
+        if not raw or not _PLAIN_ADDRESS.fullmatch(to) or \
+                not self.config.backend.endswith("smtp.EmailBackend"):
+            return False
+        conn: Any = self.connection
+        if conn.connection is None:
+            return False
+        sender = self._senders.get(message.from_email)
+        if sender is None:
+            from django.core.mail.message import sanitize_address
+
+            sender = sanitize_address(message.from_email, message.encoding or "utf-8")
+            self._senders[message.from_email] = sender
+        conn.connection.sendmail(sender, [to], message.message().as_bytes(linesep="\r\n"))
+        return True
+
     def send(self, message: EmailMessage, *, message_id: str | None = None) -> str:
         """Send ``message``; returns its Message-ID (the provider's id for anymail).
 
@@ -218,6 +243,8 @@ class EmailChannel:
         message.extra_headers["Message-ID"] = mid
         message.connection = None
         try:
+            if self._send_raw(message):
+                return mid
             sent = self.connection.send_messages([message])
         except Exception as e:
             self.close()  # the session may be half-way through a transaction

@@ -77,7 +77,9 @@ class Delivery(models.Model):
                 name="delivery_is_a_post_or_a_reply_mail"),
         ]
         indexes: ClassVar = [
-            models.Index(fields=["state", "not_before"], name="delivery_claim"),
+            # the claim's order (not_before, id) read straight off the index: no sort of
+            # every queued row at each claim
+            models.Index(fields=["state", "not_before", "id"], name="delivery_claim_order"),
             models.Index(fields=["channel", "provider_id"], name="delivery_provider"),
             models.Index(fields=["subscriber", "channel", "sent_at"], name="delivery_recent"),
         ]
@@ -132,3 +134,17 @@ class TradeIdeas(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}: {len(self.ideas)} ideas"
+
+
+class BounceReport(models.Model):
+    """A message read from the bounce mailbox, once (by the SHA-256 of its bytes): the
+    mailbox is only read, never changed, and a report is never applied twice."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    hard = models.PositiveIntegerField(default=0, help_text="Hard bounces applied.")
+    note = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.read_at:%Y-%m-%d %H:%M} {self.hard} hard ({self.note})"

@@ -149,10 +149,19 @@ def fetch_latest(session: str, provider: str = "yahoo") -> Path:
 
 def _housekeeping(now: dt.datetime) -> None:
     """What the daily job does whether or not the day is a session: commenters' IPs older than
-    the keep period are truncated (/24, /48), as the privacy policy promises."""
+    the keep period are truncated (/24, /48), as the privacy policy promises; the bounce
+    mailbox, when one is configured, is read (before sending: a bounced address gets
+    nothing more)."""
+    from django.conf import settings
+
     from tapereader.web.comments.privacy import truncate_old_ips
 
     truncate_old_ips(now=now)
+    box = str(getattr(settings, "TAPEREADER_BOUNCE_MAILBOX", "") or "")
+    if box:
+        from .bounces import read_bounces
+
+        read_bounces(box)
 
 
 def daily(*, asof: str | None = None, data: Path | None = None, fetch: str | None = None,

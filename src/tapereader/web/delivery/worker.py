@@ -28,12 +28,23 @@ from django.utils import timezone
 from . import claim as claims
 from . import ratelimit, states
 from .errors import DeliveryError, PermanentError, TransientError
-from .mail import PostMail, build_message, render_post_mail, site_url
+from .mail import (
+    MailTemplate,
+    PostMail,
+    build_message,
+    build_raw_message,
+    build_template,
+    render_post_mail,
+    site_url,
+)
 from .models import EMAIL, SMS, Delivery, RateBucket
 from .recovery import Decision, ProviderMessage, recover_email, recover_sms
 from .schedule import per_number_next, retry_at, sms_allowed_at, zone
 
 log = logging.getLogger("tapereader.delivery")
+
+
+CONSENT_CHUNK = 20  # rows whose consent one ledger query answers, just before their send
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -43,7 +54,7 @@ def _setting(name: str, default: Any) -> Any:
 @dataclass
 class WorkerConfig:
     channels: tuple[str, ...] = (EMAIL, SMS)
-    batch: int = 20
+    batch: int = 50
     lease: timedelta = field(default_factory=lambda: timedelta(
         seconds=float(_setting("TAPEREADER_DELIVERY_LEASE", 120))))
     max_attempts: int = 8
@@ -65,6 +76,8 @@ class Worker:
         self._email = email
         self._sms = sms
         self._mails: dict[int, PostMail] = {}
+        self._templates: dict[int, MailTemplate | None] = {}
+        self._batch_consent: dict[int, bool] = {}
         self.stats: Counter[str] = Counter()
         self.stop = threading.Event()
 
@@ -123,8 +136,11 @@ class Worker:
         return len(rows)
 
     def handle_rows(self, token: uuid.UUID, rows: list[Delivery]) -> None:
-        """Handle the rows of one claim, in order."""
-        for row in rows:
+        """Handle the rows of one claim, in order. The email rows' consent is asked for
+        CONSENT_CHUNK rows at a time, in one ledger query just before they are sent."""
+        for i, row in enumerate(rows):
+            if i % CONSENT_CHUNK == 0:
+                self._batch_consent = self.batch_consent(rows[i:i + CONSENT_CHUNK])
             if self.stop.is_set() or claims.lease_left(row) < self.config.lease / 4:
                 # not started: back to the queue at once (a row under recovery keeps its
                 # state and is recovered when the lease ends)
@@ -164,9 +180,27 @@ class Worker:
             return
         self._done(row, token, pid, self._address(row))
 
+    def batch_consent(self, rows: list[Delivery]) -> dict[int, bool]:
+        """``may_send`` of the batch's post mails, one query per topic (texts are asked one
+        by one: quiet hours and the account's rate limit may hold a text for seconds)."""
+        from tapereader.web.subscribers.consent import may_send_many
+
+        by_topic: dict[str, list[Delivery]] = {}
+        for r in rows:
+            if r.channel == EMAIL and not r.is_reply:
+                by_topic.setdefault(r.topic, []).append(r)
+        out: dict[int, bool] = {}
+        for topic, group in by_topic.items():
+            ok = may_send_many([r.subscriber for r in group], EMAIL, topic)
+            out.update({r.pk: ok[r.subscriber_id] for r in group})
+        return out
+
     def may_send(self, row: Delivery) -> bool:
-        """Consent at send time: the subscriber's ledger for a post; for a reply mail the
-        commenter's box, their unsubscribe and the address's bounces."""
+        """Consent at send time: the subscriber's ledger for a post (asked for the batch
+        just before it is sent); for a reply mail the commenter's box, their unsubscribe and
+        the address's bounces."""
+        if row.pk in self._batch_consent:
+            return self._batch_consent.pop(row.pk)
         if row.is_reply:
             from tapereader.web.comments.mail import reply_may_send
 
@@ -193,11 +227,8 @@ class Worker:
             assert row.comment_id is not None
             mark_told(row.comment_id)
 
-    def build_email(self, row: Delivery) -> Any:
-        """The subscriber's message (the post's mail is rendered once per worker)."""
-        from tapereader.web.subscribers import tokens
-
-        post = row.post
+    def post_mail(self, post: Any) -> PostMail:
+        """The post's mail, rendered once per worker (the last few posts are kept)."""
         pm = self._mails.get(post.pk)
         if pm is None:
             from .ideas import ideas_for
@@ -205,11 +236,34 @@ class Worker:
             pm = render_post_mail(post, ideas=ideas_for(post),
                                   charts=str(_setting("TAPEREADER_MAIL_CHARTS", "cid")))
             self._mails = {post.pk: pm, **dict(list(self._mails.items())[:3])}
+            self._templates.pop(post.pk, None)
+        return pm
+
+    def _raw_ok(self) -> bool:
+        """Whether the email backend sends ``message().as_bytes()`` as it is (Django's SMTP
+        backend and the .eml folder do; anymail and locmem read the message's fields)."""
+        backend = str(getattr(getattr(self.email, "config", None), "backend", ""))
+        return backend.endswith(("smtp.EmailBackend", "EmlFolderBackend"))
+
+    def build_email(self, row: Delivery) -> Any:
+        """The subscriber's message: from the post's serialized template (bytes substituted:
+        the fast path), else built by Django's mail classes."""
+        from tapereader.web.subscribers import tokens
+
+        post = row.post
+        pm = self.post_mail(post)
         sub = row.subscriber
-        return build_message(pm, to=sub.email,
-                             unsubscribe_url=tokens.unsubscribe_url(sub, EMAIL),
-                             preferences_url=tokens.preferences_url(sub),
-                             message_id=row.message_id)
+        links = {"unsubscribe_url": tokens.unsubscribe_url(sub, EMAIL),
+                 "preferences_url": tokens.preferences_url(sub)}
+        if self._raw_ok():
+            if post.pk not in self._templates:
+                self._templates[post.pk] = build_template(pm)
+            tpl = self._templates[post.pk]
+            if tpl is not None:
+                msg = build_raw_message(tpl, to=sub.email, message_id=row.message_id, **links)
+                if msg is not None:
+                    return msg
+        return build_message(pm, to=sub.email, message_id=row.message_id, **links)
 
     def _send_email(self, row: Delivery) -> str:
         if row.is_reply:

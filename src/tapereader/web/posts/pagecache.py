@@ -52,19 +52,29 @@ def bump() -> None:
     os.replace(tmp, path)
 
 
+_due: dict[tuple[str, int, int], str] = {}  # (file, mtime, inode) -> the due time in it
+
+
 def generation() -> int:
-    """The current generation (mtime in ns of the file); bumps when a scheduled post is due."""
+    """The current generation (mtime in ns of the file); bumps when a scheduled post is due.
+    Each request costs one ``stat``: the file is read only when its mtime changed."""
     path = generation_file()
     try:
         st = path.stat()
-        due = path.read_text(encoding="utf-8").strip()
+        mtime = st.st_mtime_ns
+        key = (str(path), mtime, st.st_ino)  # bump() replaces the file: a new inode
+        due = _due.get(key)
+        if due is None:
+            due = path.read_text(encoding="utf-8").strip()
+            _due.clear()
+            _due[key] = due
     except FileNotFoundError:
         bump()
         return path.stat().st_mtime_ns
     if due and dt.datetime.fromisoformat(due) <= timezone.now():
         bump()
         return path.stat().st_mtime_ns
-    return st.st_mtime_ns
+    return mtime
 
 
 def _cacheable(request: HttpRequest) -> bool:
