@@ -178,6 +178,11 @@ def test_a_read_only_store_must_exist_and_an_empty_duckdb_has_no_symbols(tmp_pat
         assert store.last_date("SPY") is None and store.coverage() == []
     with pytest.raises(DataError, match="is a folder, not a store file"):
         Store(tmp_path, read_only=True)
+    with Store(tmp_path / "e.duckdb", read_only=True) as reader:  # filled while let go
+        assert reader.symbols() == []
+        with reader.released():
+            _filled(tmp_path / "e.duckdb")
+        assert reader.symbols() == ["IWM", "SPY"]
 
 
 def test_query_errors_are_data_errors_naming_the_store(tmp_path):

@@ -411,6 +411,13 @@ def check_no_runaway_annual_rate(text: str) -> tuple[int, list[str]]:
     return len(rates), [f"{r}% a year" for r in rates if float(r.replace(",", "")) >= 100]
 
 
+def check_no_zero_distance(text: str) -> tuple[int, list[str]]:
+    """No "0.0% below it": a distance that rounds to nothing is worded ("just below it",
+    "right at the close"), not printed as a number that says there is no gap at all."""
+    dists = re.findall(r"(?<![\d.])(\d+\.\d)% (?:below|above|under|over)\b", text)
+    return len(dists), [f"{d}% distance" for d in dists if float(d) == 0]
+
+
 def check_headline_record(headline: str, closes: Closes, asof: str, names: dict[str, str]
                           ) -> tuple[int, list[str]]:
     """A headline that says an index "closes at an all-time high / a record high" is true of

@@ -73,6 +73,7 @@ def check_note(market_dir: Path, asof: str) -> dict[str, tuple[int, list[str]]]:
         "glued": ck.check_glued_sentences(md),
         "headline_record": ck.check_headline_record(note.headline, closes, asof, NAMES),
         "annual_rate": ck.check_no_runaway_annual_rate(md),
+        "zero_distance": ck.check_no_zero_distance(md),
         "etf_stand_ins": ck.check_etf_stand_ins(note, run.findings, WL, asof),
         "leadership": ck.check_leadership(md, closes, asof, NAMES, INDICES),
         "untraced": (1, untraced(md, run.findings, Names(WL).all_names(), asof)),
@@ -130,6 +131,8 @@ def test_checkers_catch_planted_errors(market_dir):
                                INDICES)[1]
     assert ck.check_no_runaway_annual_rate("a channel at about 199.4% a year")[1]
     assert ck.check_glued_sentences("It began ten sessions ago.This is the low.")[1]
+    assert ck.check_no_zero_distance("the close is 0.0% below it, only inches away")[1]
+    assert not ck.check_no_zero_distance("the close is 10.0% below it; 0.1% under the close")[1]
     assert not ck.check_glued_sentences("It began ten sessions ago. This is 1.5% off.")[1]
     assert ck.check_glued_sentences("The S&P 500 lost 1.1% to 1,223.69.It finished lower.")[1]
     assert ck.check_slope_words("Since January 2020, the S&P 500 has climbed in a channel.",

@@ -101,7 +101,9 @@ def oracle(market_dir: Path, asof: str) -> dict[str, str]:
         rank = f"{worst}|{steep}|the worst day) since the data begins \\(2000\\)"
         rank = f"({rank}"
     st = regime(g)
-    words = {"bear": "(is in|remains in) a bear market",
+    first_day = st["start_d"] is not None and day(st["start_d"]) == day(g.index[-1])
+    words = {"bear": "(entered|fell into) a bear market today" if first_day
+             else "(is in|remains in) a bear market",
              "correction": "(is in a correction|is in correction territory)",
              "bull": "(?!)"}[st["state"]]
     rec_d = g[g == g.max()].index[-1]

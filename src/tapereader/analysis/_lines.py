@@ -170,7 +170,16 @@ def score_asof(k, p1, p2, conf2, y1, slope, touch, ntouch, brk, brk_conf, reclai
     score = np.full(nl, np.nan)
     state = np.zeros(nl, dtype=np.int64)
     nt_out = np.zeros(nl, dtype=np.int64)
-    runmax = running_max_back(hi, k)
+    # max(hi[j..k]) for j from the earliest first anchor (running_max_back's values there)
+    j0 = k
+    for j in range(nl):
+        j0 = min(j0, p1[j])
+    runmax = np.empty(k + 1)
+    m = -np.inf
+    for j in range(k, max(j0, 0) - 1, -1):
+        if hi[j] > m:
+            m = hi[j]
+        runmax[j] = m
     tk = tol[k]
     unit = tk * np.sqrt(spw)
     for j in range(nl):

@@ -34,6 +34,7 @@ Candidate windows are searched in one numba pass with prefix sums (each fit is O
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import numba
@@ -53,6 +54,7 @@ LEN_RATIO = 2.0           # its length and %/year slope are within this factor o
 AFTER_DAYS = 182          # "within six months" (26 weeks) after the rally's end
 DECLINE_END_RALLY_PCT = 20.0   # a decline ends with a rally this large off its low ...
 HORIZON_MONTHS = (3, 6, 12)    # ... the change after these months is reported too
+_EPOCH = datetime.date(1970, 1, 1)
 
 
 @numba.njit(cache=True)
@@ -206,24 +208,30 @@ def _resolve_current(s: Series, current) -> Channel | None:
     return fit_channel(s, int(a), int(b))
 
 
-def _after(s: Series, daily: Series | None, j: int, after_days: int) -> dict:
-    """What followed the rally ending at bar ``j``: drawdown, trough, on close basis."""
+def _after_source(s: Series, daily: Series | None) -> tuple[Series, str, np.ndarray,
+                                                            np.ndarray]:
+    """The closes what followed a rally is measured on: (series, basis, days, closes);
+    the daily ones (up to ``s``'s last date) when given."""
+    if daily is not None and len(daily):
+        dd_days = _days(daily.dates)
+        keep = dd_days <= int(_days(s.dates[-1:])[0])   # never read past the last bar
+        return daily, "daily close", dd_days[keep], np.ascontiguousarray(daily.close[keep])
+    return s, "weekly close", _days(s.dates), s.close
+
+
+def _after(s: Series, daily: Series | None, j: int, after_days: int,
+           source: tuple | None = None) -> dict:
+    """What followed the rally ending at bar ``j``: drawdown, trough, on close basis
+    (``source``: ``_after_source(s, daily)``, computed once for several rallies)."""
     end_day = int(_days(s.dates[j:j + 1])[0])
     stop = end_day + after_days
     peak = float(s.close[j])
-    if daily is not None and len(daily):
-        src, basis = daily, "daily close"
-        dd_days = _days(daily.dates)
-        keep = dd_days <= int(_days(s.dates[-1:])[0])   # never read past the last bar
-        dd_days = dd_days[keep]
-        close = np.ascontiguousarray(daily.close[keep])
+    src, basis, dd_days, close = _after_source(s, daily) if source is None else source
+    if src is daily:
         start = int(np.searchsorted(dd_days, end_day, side="right")) - 1
         if start >= 0 and dd_days[start] == end_day:
             peak = float(close[start])
     else:
-        src, basis = s, "weekly close"
-        dd_days = _days(s.dates)
-        close = s.close
         start = j
     dd, trough, peak_i = _drawdown(close, dd_days, start, peak, stop)
     out = {"after_max_drawdown_pct": r6(dd), "after_basis": basis,
@@ -254,12 +262,14 @@ def _to_the_end(close: np.ndarray, days: np.ndarray, start: int, peak: float) ->
         "decline_ended_by": {0: None, 1: "rally", 2: "new_high"}[how],
         "decline_complete": how != 0, "decline_end_rally_pct": DECLINE_END_RALLY_PCT,
     }
-    d0 = np.datetime64(int(days[start]), "D")
+    d0 = _EPOCH + datetime.timedelta(days=int(days[start]))
+    last_day = int(days[-1])
     for m in HORIZON_MONTHS:
-        target = (d0.astype("datetime64[M]") + m).astype("datetime64[D]") + (
-            d0 - d0.astype("datetime64[M]").astype("datetime64[D]"))
-        k = int(np.searchsorted(days, target.astype(np.int64), side="right")) - 1
-        known = days[-1] >= target.astype(np.int64)
+        # the same day of the month m months on (from the 1st: 31 January + 1 month is 3 March)
+        mi = d0.year * 12 + d0.month - 1 + m
+        target = (datetime.date(mi // 12, mi % 12 + 1, 1) - _EPOCH).days + d0.day - 1
+        k = int(np.searchsorted(days, target, side="right")) - 1
+        known = last_day >= target
         out[f"after_{m}m_pct"] = r6((c[k] / peak - 1.0) * 100.0) if known and k > start else None
         out[f"after_{m}m_date"] = _iso_day(days[k]) if known and k > start else None
     return out
@@ -296,6 +306,7 @@ def find_analogs(s: Series, current=None, top: int = 3, daily: Series | None = N
     tf = s.timeframe
     unit = "week" if tf == "weekly" else "session"
     out = []
+    source = _after_source(s, daily) if chosen else None
     for rank, k in enumerate(chosen, 1):
         past = fit_channel(s, int(ci[k]), int(cj[k]), kind="analog")
         fig = {
@@ -310,7 +321,7 @@ def find_analogs(s: Series, current=None, top: int = 3, daily: Series | None = N
             "current_gain_pct": r6((s.close[cur.end] / s.close[cur.start] - 1) * 100),
             "past_gain_pct": r6((s.close[past.end] / s.close[past.start] - 1) * 100),
             "past_r2": r6(past.r2),
-            **_after(s, daily, past.end, after_days),
+            **_after(s, daily, past.end, after_days, source),
         }
         followed = (f"in the six months after it ended {s.symbol} fell as much as "
                     f"{-fig['after_max_drawdown_pct']:.2f}%"

@@ -81,12 +81,15 @@ class Channel:
 def _fit(close: np.ndarray, a: int, b: int) -> tuple[float, float, float, float, float, float]:
     """Log-linear fit of close[a..b]: slope, intercept, r2, min and max residual, linear slope."""
     m = b - a + 1
+    y = np.empty(m)  # the logs, taken once in the first pass (the same values in every pass)
     st = 0.0
     sy = 0.0
     sc = 0.0
     for k in range(m):
+        v = np.log(close[a + k])
+        y[k] = v
         st += k
-        sy += np.log(close[a + k])
+        sy += v
         sc += close[a + k]
     tm = st / m
     ym = sy / m
@@ -97,7 +100,7 @@ def _fit(close: np.ndarray, a: int, b: int) -> tuple[float, float, float, float,
     stc = 0.0
     for k in range(m):
         dt = k - tm
-        dy = np.log(close[a + k]) - ym
+        dy = y[k] - ym
         stt += dt * dt
         sty += dt * dy
         syy += dy * dy
@@ -108,7 +111,7 @@ def _fit(close: np.ndarray, a: int, b: int) -> tuple[float, float, float, float,
     lo = np.inf
     hi = -np.inf
     for k in range(m):
-        res = np.log(close[a + k]) - (icpt + slope * k)
+        res = y[k] - (icpt + slope * k)
         lo = min(lo, res)
         hi = max(hi, res)
     pslope = stc / stt if stt > 0 else 0.0
@@ -161,7 +164,18 @@ def standing_lows(s: Series) -> tuple[np.ndarray, np.ndarray]:
 def advance_channels(s: Series, bear_decline_pct: float = BEAR_DECLINE_PCT,
                      leg_decline_pct: float = LEG_DECLINE_PCT,
                      min_bars: int = MIN_BARS) -> list[Channel]:
-    """The channels of the advance since the bear-market low(s) and of the current leg."""
+    """The channels of the advance since the bear-market low(s) and of the current leg
+    (computed once per Series and parameters: channels and analogs both read them)."""
+    key = ("advance_channels", bear_decline_pct, leg_decline_pct, min_bars)
+    got = s.memo.get(key)
+    if got is None:
+        got = s.memo[key] = tuple(_advance_channels(s, bear_decline_pct, leg_decline_pct,
+                                                    min_bars))
+    return list(got)
+
+
+def _advance_channels(s: Series, bear_decline_pct: float, leg_decline_pct: float,
+                      min_bars: int) -> list[Channel]:
     n = len(s)
     if n < min_bars + 1 or not np.isfinite(s.close).all() or (s.close <= 0).any():
         return []

@@ -55,9 +55,9 @@ def find_fresh_lines(s: Series, swings: Swings, *, directions: tuple[str, ...] =
     sw = swings.known_by(n - 1)
     if a:
         s = _tail(s, a)
-        m = sw.idx >= a
-        sw = Swings(sw.idx[m] - a, sw.kind[m], sw.price[m], sw.confirm[m] - a,
-                    sw.magnitude[m], sw.scale[m])
+        q = int(np.searchsorted(sw.idx, a))  # the swings from bar a on (idx is sorted)
+        sw = Swings(sw.idx[q:] - a, sw.kind[q:], sw.price[q:], sw.confirm[q:] - a,
+                    sw.magnitude[q:], sw.scale[q:])
     atr = causal_atr(s)
     f = np.log if scale == "log" else (lambda x: x)
     tol = atr / s.close if scale == "log" else atr
@@ -144,22 +144,25 @@ def _state(s: Series, direction: str, scale: str, i1: int, i2: int, conf2: int, 
         v = sgn * v
         return float(np.exp(v)) if scale == "log" else float(v)
 
-    value = price(y)
+    spw = lib.sessions_per_week(s.timeframe)
+    if scale == "log":  # the exps in one call (the same values one by one)
+        value, p1, p2, ew = np.exp(np.array([sgn * y, sgn * near[i1], sgn * near[i2],
+                                             sgn * slope * spw])).tolist()
+        slope_w = (ew - 1.0) * 100.0
+    else:
+        value, p1, p2 = price(y), price(near[i1]), price(near[i2])
+        slope_w = sgn * slope * spw / value * 100.0
     close = float(s.close[k])
     dist = lib.pct(close, value)
     reached = near[k] <= y + 0.1 * tol[k]
     pressing = brk < 0 and (cl[k] - y <= press_atr * tol[k] or bool(reached))
-    spw = lib.sessions_per_week(s.timeframe)
-    if scale == "log":
-        slope_w = (np.exp(sgn * slope * spw) - 1.0) * 100.0
-    else:
-        slope_w = sgn * slope * spw / value * 100.0
+    rv, rc, rd = lib.r2(value), lib.r2(close), lib.r2(dist)
     what = "downtrend line from the" if direction == "down" else "uptrend line from the"
     point = "high" if direction == "down" else "low"
     name = f"fresh {what} {s.iso(i1)} {point}"
     figures = {
         "direction": direction, "scale": scale, "anchors": [s.iso(i1), s.iso(i2)],
-        "anchor_prices": [lib.r6(price(near[i1])), lib.r6(price(near[i2]))],
+        "anchor_prices": [lib.r6(p1), lib.r6(p2)],
         "drawable_from": s.iso(conf2), "value_at_asof": lib.r6(value),
         "distance_pct": lib.r6(dist), "pressing": bool(pressing),
         "state": "broken" if brk >= 0 else "intact",
@@ -169,8 +172,8 @@ def _state(s: Series, direction: str, scale: str, i1: int, i2: int, conf2: int, 
     }
     side = "above" if dist >= 0 else "below"
     other = "lower high" if direction == "down" else "higher low"
-    base = (f"{s.symbol}'s {name} through the {other} of {s.iso(i2)} is at {lib.r2(value)}; "
-            f"the close {lib.r2(close)} is {abs(lib.r2(dist))}% {side} it")
+    base = (f"{s.symbol}'s {name} through the {other} of {s.iso(i2)} is at {rv}; "
+            f"the close {rc} is {abs(rd)}% {side} it")
     if brk >= 0:
         summary = f"{base}: broken on {s.iso(brk)}."
     elif pressing:

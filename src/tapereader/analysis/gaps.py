@@ -94,19 +94,25 @@ def find_gaps(s: Series, *, min_pct: float = 0.2, max_distance_pct: float = 15.0
     if n < 2:
         return []
     close = float(s.close[-1])
-    gaps = [g for g in _open(s, min_pct) if g["bar"] < n - 1]
+    bar, up, vals = _open_kernel(s.high, s.low, min_pct / 100.0)
+    gaps = [g for g in zip(bar.tolist(), up.tolist(), vals.tolist(), strict=True)
+            if g[0] < n - 1]
     out: list[Finding] = []
     for role in ("support", "resistance"):
         below = role == "support"
         side = []
-        for g in gaps:
-            edge = g["high"] if below else g["low"]
+        for b, u, v in gaps:
+            edge = v[3] if below else v[2]
             if (edge < close) if below else (edge > close):
-                g["dist"] = (close / edge - 1.0) * 100.0
-                if abs(g["dist"]) <= max_distance_pct:
-                    side.append(g)
-        side.sort(key=lambda g: (abs(g["dist"]), -g["bar"]))
-        out += [_finding(s, role, g) for g in side[:per_side]]
+                dist = (close / edge - 1.0) * 100.0
+                if abs(dist) <= max_distance_pct:
+                    side.append((abs(dist), -b, dist, b, u, v))
+        side.sort(key=lambda g: (g[0], g[1]))
+        for _a, _b, dist, b, u, v in side[:per_side]:
+            g = {"bar": b, "direction": "up" if u else "down", "gap_low": v[0],
+                 "gap_high": v[1], "low": v[2], "high": v[3], "partly_filled": v[4] > 0.0,
+                 "filled_pct": v[4] * 100.0, "dist": dist}
+            out.append(_finding(s, role, g))
     return out
 
 

@@ -26,7 +26,7 @@ in all, even when 10-30% away. ``levels_of`` gives the same levels as data for t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -40,8 +40,7 @@ from .swings import Swings
 _TOUCH_CAP = 64  # touch dates kept per level (the count is exact)
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     """One remembered level as of the last bar (see the module docstring)."""
 
     price: float
@@ -114,16 +113,18 @@ def _groups(price, idx, order, merge):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _touches(levels, starts, sidx, sprice, ok, merge, cap):  # pragma: no cover - compiled
+def _touches(levels, starts, sidx, sprice, ok, merge, cap, skip):  # pragma: no cover
     """Per level: the swings (``ok`` ones) from its group's first bar within ``merge`` of
-    it: their count and their first ``cap`` bars (``sidx`` sorted)."""
+    it: their count and their first ``cap`` bars (``sidx`` sorted); 0 for ``skip`` ones."""
     g = len(levels)
     count = np.zeros(g, np.int64)
     bars = np.full((g, cap), -1, np.int64)
     for j in range(g):
+        if skip[j]:
+            continue
         c = 0
-        for q in range(len(sidx)):
-            if ok[q] and sidx[q] >= starts[j] and abs(sprice[q] / levels[j] - 1.0) <= merge:
+        for q in range(np.searchsorted(sidx, starts[j]), len(sidx)):
+            if ok[q] and abs(sprice[q] / levels[j] - 1.0) <= merge:
                 if c < cap:
                     bars[j, c] = sidx[q]
                 c += 1
@@ -132,11 +133,13 @@ def _touches(levels, starts, sidx, sprice, ok, merge, cap):  # pragma: no cover 
 
 
 @numba.njit(cache=True)
-def _all_crossings(close, levels, starts, kinds, band, confirm):  # pragma: no cover
+def _all_crossings(close, levels, starts, kinds, band, confirm,
+                   max_flips):  # pragma: no cover - compiled
     """Per level from bar ``starts[j] + 1``: side flips of the close with a ``band``
     fraction of hysteresis, a flip needing ``confirm`` consecutive closes beyond the band
     (flips, first flip bar or -1, final side +1/-1). The side starts where the swing put
-    it: below a high, above a low."""
+    it: below a high, above a low. A level is followed no further once it has flipped more
+    than ``max_flips`` times (flips is then ``max_flips + 1``, its side meaningless)."""
     m = len(levels)
     flips = np.zeros(m, np.int64)
     first = np.full(m, -1, np.int64)
@@ -163,12 +166,73 @@ def _all_crossings(close, levels, starts, kinds, band, confirm):  # pragma: no c
                         fb = r0
                     sd = -sd
                     run = 0
+                    if f > max_flips:
+                        break
             else:
                 run = 0
         flips[j] = f
         first[j] = fb
         side[j] = sd
     return flips, first, side
+
+
+@numba.njit(cache=True)
+def _memory(high, low, close, sidx, skind, sprice, smag, sscale, min_swing, merge, band,
+            confirm, max_breaks, cap):  # pragma: no cover - compiled
+    """The levels of ``levels_of`` in one call: the major swings (size = the smaller of the
+    move into it and ``_after_moves``, at least ``min_swing`` percent), merged (``_groups``,
+    biggest first, earlier bar on ties), their crossings and touches (swings of the middle
+    scale or larger). Per level: bar, kind, price, size, first bar of its group, flips,
+    first flip, side, touches; and the first ``cap`` touch bars of each level, one level
+    after the other (levels broken more than
+    ``max_breaks`` times are not followed further: their figures are meaningless)."""
+    m = len(sidx)
+    big = np.empty(m, np.int64)
+    nb = 0
+    for q in range(m):
+        if smag[q] >= min_swing and np.isfinite(sprice[q]):
+            big[nb] = q
+            nb += 1
+    big = big[:nb]
+    after = _after_moves(high, low, sidx[big], skind[big])
+    major = np.empty(nb, np.int64)
+    size = np.empty(nb)
+    nm = 0
+    for t in range(nb):
+        v = min(smag[big[t]], after[t] * 100.0)
+        if v >= min_swing:
+            major[nm] = big[t]
+            size[nm] = v
+            nm += 1
+    major = major[:nm]
+    mmag = size[:nm]
+    midx = sidx[major]
+    mprice = sprice[major]
+    order = np.argsort(-mmag, kind="mergesort")  # midx ascends: ties stay in bar order
+    heads, starts = _groups(mprice, midx, order, merge)
+    hidx = midx[heads]
+    hkind = skind[major][heads]
+    hprice = mprice[heads]
+    flips, first, side = _all_crossings(close, hprice, hidx, hkind, band, confirm, max_breaks)
+    lo1 = np.inf
+    for v in sscale:
+        lo1 = min(lo1, v)
+    lo2 = np.inf
+    for v in sscale:
+        if lo1 < v < lo2:
+            lo2 = v
+    ok = sscale >= (lo2 if lo2 < np.inf else lo1)
+    counts, tbars = _touches(hprice, starts, sidx, sprice, ok, merge, cap, flips > max_breaks)
+    tot = 0
+    for j in range(len(counts)):
+        tot += min(counts[j], cap)
+    flat = np.empty(tot, np.int64)  # each level's first touch bars, one after the other
+    pos = 0
+    for j in range(len(counts)):
+        c = min(counts[j], cap)
+        flat[pos:pos + c] = tbars[j, :c]
+        pos += c
+    return hidx, hkind, hprice, mmag[heads], starts, flips, first, side, counts, flat
 
 
 def is_round(price: float, tol_pct: float = 0.5) -> bool:
@@ -194,43 +258,28 @@ def levels_of(s: Series, swings: Swings, *, min_swing_pct: float = 8.0,
     sw = swings.known_by(n - 1)
     if len(sw) == 0:
         return []
-    big = np.flatnonzero((sw.magnitude >= min_swing_pct) & np.isfinite(sw.price))
-    if not len(big):
-        return []
-    after = _after_moves(s.high, s.low, sw.idx[big], sw.kind[big]) * 100.0
-    size = np.minimum(sw.magnitude[big], after)
-    major = big[size >= min_swing_pct]
-    if not len(major):
-        return []
-    band = band_pct / 100.0
-    merge = merge_pct / 100.0
-    midx, mkind, mprice = sw.idx[major], sw.kind[major], sw.price[major]
-    mmag = size[size >= min_swing_pct]
     last = n - 1
     per_year = _BARS_PER_YEAR.get(s.timeframe, 252.0)
-    # merge: the biggest swing names the level, others within the band join it
-    order = np.lexsort((midx, -mmag)).astype(np.int64)
-    heads, starts = _groups(mprice, midx, order, merge)
-    hprice = mprice[heads].copy()
-    flips, first, side = _all_crossings(np.ascontiguousarray(s.close), hprice,
-                                        midx[heads].astype(np.int64),
-                                        mkind[heads].astype(np.int64), band, break_closes)
-    mid = np.unique(sw.scale)
-    touch_ok = sw.scale >= mid[min(1, len(mid) - 1)]
-    counts, tbars = _touches(hprice, starts, sw.idx, sw.price, touch_ok, merge, _TOUCH_CAP)
+    r = _memory(s.high, s.low, np.ascontiguousarray(s.close), sw.idx, sw.kind, sw.price,
+                sw.magnitude, sw.scale, float(min_swing_pct), merge_pct / 100.0,
+                band_pct / 100.0, break_closes, max_breaks, _TOUCH_CAP)
     out: list[Level] = []
-    for gi, a in enumerate(heads.tolist()):
-        if flips[gi] > max_breaks:
+    flat = r[-1].tolist()
+    pos = 0
+    for idx, kind, p, mag, st, nflip, fb, sd, cnt in zip(*(a.tolist() for a in r[:-1]),
+                                                         strict=True):
+        c = min(cnt, _TOUCH_CAP)
+        tb = flat[pos:pos + c]
+        pos += c
+        if nflip > max_breaks:
             continue
-        p = float(hprice[gi])
-        tidx = tuple(tbars[gi, :min(int(counts[gi]), _TOUCH_CAP)].tolist())
-        touches = max(int(counts[gi]), 1)
-        age = (last - int(starts[gi])) / per_year
+        touches = max(cnt, 1)
+        age = (last - st) / per_year
         rnd = is_round(p)
-        sig = (0.45 * min(float(mmag[a]), 50.0) / 50.0 + 0.25 * min(touches - 1, 4) / 4.0
+        sig = (0.45 * min(mag, 50.0) / 50.0 + 0.25 * min(touches - 1, 4) / 4.0
                + 0.2 * min(age, 5.0) / 5.0 + 0.1 * rnd)
-        out.append(Level(p, int(midx[a]), int(mkind[a]), float(mmag[a]), touches, tidx,
-                         int(flips[gi]), int(first[gi]), int(side[gi]), rnd, round(sig, 4)))
+        out.append(Level(p, idx, kind, mag, touches, tuple(tb),
+                         nflip, fb, sd, rnd, round(sig, 4)))
     out.sort(key=lambda lv: (-lv.significance, lv.idx))
     return out
 
@@ -284,7 +333,8 @@ def find_levels(s: Series, swings: Swings, *, levels: list[Level] | None = None,
             "role": role, "level": r6(lv.price), "level_date": s.iso(lv.idx), "name": name,
             "swing": "high" if lv.kind > 0 else "low", "swing_pct": r6(lv.swing_pct),
             "touches": lv.touches,
-            "touch_dates": np.datetime_as_string(s.dates[list(lv.touch_idx)]).tolist(),
+            "touch_dates": ([s.iso(i) for i in lv.touch_idx] if len(lv.touch_idx) < 20 else
+                            np.datetime_as_string(s.dates[list(lv.touch_idx)]).tolist()),
             "age_years": age, "breaks": lv.breaks,
             "broken_date": s.iso(lv.first_break) if lv.first_break >= 0 else None,
             "round_number": lv.round_number, "significance": lv.significance,

@@ -7,6 +7,9 @@ import talib
 
 from .series import Series
 
+# TA-Lib's functions without the wrapper that converts pandas/polars Series (ours are arrays)
+_ATR = getattr(talib.ATR, "__wrapped__", talib.ATR)
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -27,6 +30,15 @@ def r6(x: float) -> float:
     return round(float(x), 6)
 
 
+def all_finite(s: Series, name: str) -> bool:
+    """Whether the column ``name`` of ``s`` has no NaN or infinity (once per Series)."""
+    key = ("finite", name)
+    got = s.memo.get(key)
+    if got is None:
+        got = s.memo[key] = bool(np.isfinite(getattr(s, name)).all())
+    return got
+
+
 def total_return_pct(s: Series, i0: int, i1: int) -> float | None:
     """Percent change of ``adj_close`` (dividends included) from bar ``i0`` to ``i1``; None
     when the source lacks an adjusted close at either end."""
@@ -42,8 +54,13 @@ def month_year(iso: str) -> str:
 
 
 def atr(s: Series, period: int = 14) -> np.ndarray:
-    """Average true range (TA-Lib), NaN during warm-up."""
-    return talib.ATR(s.high, s.low, s.close, timeperiod=period)
+    """Average true range (TA-Lib), NaN during warm-up; computed once per Series (callers
+    must not write into it)."""
+    key = ("atr", period)
+    got = s.memo.get(key)
+    if got is None:
+        got = s.memo[key] = _ATR(s.high, s.low, s.close, timeperiod=period)
+    return got
 
 
 def sessions_per_week(timeframe: str) -> float:

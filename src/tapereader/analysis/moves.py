@@ -8,12 +8,18 @@ Indicators come from TA-Lib (RSI, SMA, ATR).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import talib
 
 from ..findings import Finding
 from .lib import RECENT, atr, is_recent, pct, r6, total_return_pct
 from .series import Series
+
+# TA-Lib's functions without the wrapper that converts pandas/polars Series (ours are arrays)
+_RSI = getattr(talib.RSI, "__wrapped__", talib.RSI)
+_SMA = getattr(talib.SMA, "__wrapped__", talib.SMA)
 
 WINDOWS = (1, 5, 9, 21, 63, 126, 252)
 STREAK_MIN = 3
@@ -41,8 +47,8 @@ def find_moves(s: Series, windows: tuple[int, ...] = WINDOWS) -> list[Finding]:
     out = _changes(s, windows)
     out += _ytd(s)
     out += _streak(s)
-    rsi = talib.RSI(s.close, timeperiod=RSI_PERIOD) if n > RSI_PERIOD else np.full(n, np.nan)
-    sma = talib.SMA(s.close, timeperiod=SMA_PERIOD) if n >= SMA_PERIOD else np.full(n, np.nan)
+    rsi = _RSI(s.close, timeperiod=RSI_PERIOD) if n > RSI_PERIOD else np.full(n, np.nan)
+    sma = _SMA(s.close, timeperiod=SMA_PERIOD) if n >= SMA_PERIOD else np.full(n, np.nan)
     out += _oversold_bounce(s, rsi, sma)
     out += _overbought(s, rsi, sma)
     return out
@@ -76,20 +82,29 @@ def _changes(s: Series, windows: tuple[int, ...]) -> list[Finding]:
 
 def _ytd(s: Series) -> list[Finding]:
     """Change since the last close of the previous calendar year (needs that close)."""
-    years = s.dates.astype("datetime64[Y]")
-    prev = np.flatnonzero(years < years[-1])
-    if len(prev) == 0:
+    jan1 = s.dates[-1].astype("datetime64[Y]").astype(s.dates.dtype)
+    prev = int(np.searchsorted(s.dates, jan1)) - 1  # the dates are sorted
+    if prev < 0:
         return []
-    return [_change(s, int(prev[-1]), {"period": "ytd"})]
+    return [_change(s, prev, {"period": "ytd"})]
+
+
+def _sign(x: float) -> float:
+    """``np.sign`` of a scalar (NaN stays NaN)."""
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan
 
 
 def _streak(s: Series) -> list[Finding]:
     """Consecutive up (or down) closes ending at the last bar, when at least STREAK_MIN."""
-    d = np.sign(np.diff(s.close))
-    last = d[-1]
+    c = s.close
+    i = len(c) - 1
+    last = _sign(c[i] - c[i - 1])
     if last == 0:
         return []
-    k = len(d) - int(np.flatnonzero(d != last)[-1]) - 1 if (d != last).any() else len(d)
+    k = 0  # the trailing run of changes of the last one's sign (walked back from the end)
+    while i >= 1 and _sign(c[i] - c[i - 1]) == last:
+        k += 1
+        i -= 1
     if k < STREAK_MIN:
         return []
     direction = "up" if last > 0 else "down"

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..data.bars import BARS_PER_YEAR
 from ..findings import Finding
-from .lib import RECENT, is_recent, pct, r6
+from .lib import RECENT, all_finite, is_recent, pct, r6
 from .series import Series
 from .swings import Swings
 
@@ -241,7 +241,7 @@ def _distance(s: Series) -> list[Finding]:
     """Close vs the all-time closing high and vs the all-time intraday high."""
     out = []
     for basis, x in (("close", s.close), ("high", s.high)):
-        h = int(np.flatnonzero(x == x.max())[-1])
+        h = _last_max(s, basis)
         p = r6(pct(s.close[-1], x[h]))
         fig = {"basis": basis, "high": r6(x[h]), "high_date": s.iso(h), "pct": p,
                "close": r6(s.close[-1]), "first_date": s.iso(0)}
@@ -254,6 +254,14 @@ def _distance(s: Series) -> list[Finding]:
         out.append(Finding("distance_from_high", s.symbol, s.timeframe, s.iso(-1), s.iso(-1),
                            fig, summary))
     return out
+
+
+def _last_max(s: Series, name: str) -> int:
+    """The last bar of the highest value of column ``name`` (NaN: as ``x == x.max()``)."""
+    x = getattr(s, name)
+    if all_finite(s, name):
+        return len(x) - 1 - int(np.argmax(x[::-1]))
+    return int(np.flatnonzero(x == x.max())[-1])
 
 
 def _structure(s: Series, swings: Swings | None) -> list[Finding]:
@@ -328,23 +336,42 @@ def day_move(s: Series) -> list[Finding]:
     n = len(x)
     if n < 3 or not (np.isfinite(x[-1]) and np.isfinite(x[-2])) or x[-2] == 0:
         return []
-    r = (x[1:] / x[:-1] - 1.0) * 100.0
-    last = float(r[-1])
-    prior = r[:-1]
+    last, hit, beyond, at_least = _day_rank(x)
     down = last < 0
-    bigger = prior <= last if down else prior >= last
-    hits = np.flatnonzero(bigger)
-    since = s.iso(int(hits[-1]) + 1) if len(hits) else None
-    rank = 1 + int(np.count_nonzero(prior < last if down else prior > last))
-    share = 100.0 * np.count_nonzero(np.abs(r) >= abs(last)) / len(r)
+    since = s.iso(hit + 1) if hit >= 0 else None
+    rank = 1 + beyond
+    share = 100.0 * at_least / (n - 1)
     fig = {"pct": r6(last), "direction": "down" if down else "up", "since_date": since,
-           "rank": rank, "sessions": len(r), "pct_rank_abs": r6(share),
+           "rank": rank, "sessions": n - 1, "pct_rank_abs": r6(share),
            "close": r6(x[-1]), "previous_close": r6(x[-2]), "first_date": s.iso(0)}
     word = "drop" if down else "gain"
     since_txt = f"since {since}" if since else f"in the data (since {s.iso(0)})"
     summary = (f"{s.symbol}: {last:+.2f}% on {s.iso(-1)}, the largest {word} {since_txt} "
-               f"(rank {rank} of {len(r)}).")
+               f"(rank {rank} of {n - 1}).")
     return [Finding("day_move", s.symbol, s.timeframe, s.iso(-1), s.iso(-1), fig, summary)]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _day_rank(x):  # pragma: no cover - compiled
+    """The last change of ``x`` in percent, ``(x[i + 1] / x[i] - 1) * 100``, against the
+    earlier ones: (last, the last earlier change at least as large in its direction or -1,
+    how many are larger, how many of all changes are at least as large in size)."""
+    n = len(x)
+    last = (x[n - 1] / x[n - 2] - 1.0) * 100.0
+    down = last < 0
+    size = abs(last)
+    hit = -1
+    beyond = 0
+    at_least = 1 if size >= size else 0
+    for i in range(n - 2):
+        r = (x[i + 1] / x[i] - 1.0) * 100.0
+        if (r <= last) if down else (r >= last):
+            hit = i
+        if (r < last) if down else (r > last):
+            beyond += 1
+        if abs(r) >= size:
+            at_least += 1
+    return last, hit, beyond, at_least
 
 
 @numba.njit(cache=True)
@@ -423,14 +450,16 @@ def market_state(s: Series) -> list[Finding]:
     in_bear, peak_i, trough_i, bear_i, bull_i, prev_bear_i = _regimes(
         x, BEAR_PCT / 100.0, RALLY_PCT / 100.0)
     last = n - 1
-    rec_i = int(np.flatnonzero(x[: last + 1] == np.nanmax(x))[-1])
+    finite = all_finite(s, "close")  # then argmin is nanargmin, and the last max is nanmax's
+    rec_i = _last_max(s, "close") if finite else int(
+        np.flatnonzero(x[: last + 1] == np.nanmax(x))[-1])
     from_high = pct(x[-1], x[peak_i])
     if in_bear:
         state, start = "bear", bear_i
         low_i = trough_i
     else:
         seg = x[peak_i:]
-        low_i = peak_i + int(np.nanargmin(seg))
+        low_i = peak_i + int(np.argmin(seg) if finite else np.nanargmin(seg))
         if from_high <= -CORRECTION_PCT:
             state = "correction"
             under = np.flatnonzero(x[peak_i:] <= x[peak_i] * (1 - CORRECTION_PCT / 100.0))

@@ -18,6 +18,8 @@ without volume), ``close_location`` where the close sits in the bar's range (0 l
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import talib
 
@@ -27,6 +29,8 @@ from .series import Series
 
 MOVE_BARS = 20          # a "new high for the move": above the highs of the previous 20 bars
 CONTEXT_BARS = 10       # outside/engulfing bars must sit at a 10-bar high (low)
+# TA-Lib's function without the wrapper that converts pandas/polars Series (ours are arrays)
+_ENGULFING = getattr(talib.CDLENGULFING, "__wrapped__", talib.CDLENGULFING)
 VOLUME_BARS = 50
 ATR_PERIOD = 14
 MIN_RANGE_ATR = 1.0     # narrower reversal bars are noise, not news
@@ -48,11 +52,46 @@ def find_reversals(s: Series, min_range_atr: float = MIN_RANGE_ATR) -> list[Find
     t0 = max(0, start - 2)
     engulf = np.zeros(n, np.int32)
     if np.isfinite(o[t0:]).all():
-        engulf[t0:] = talib.CDLENGULFING(o[t0:], h[t0:], lo[t0:], c[t0:])
+        engulf[t0:] = _ENGULFING(o[t0:], h[t0:], lo[t0:], c[t0:])
     out: list[Finding] = []
+    for side, i in _candidates(h, lo, c, a, start, min_range_atr):
+        f = _reversal(s, i, side, a, engulf)
+        if f is not None:
+            out.append(f)
+    out.sort(key=lambda f: f.date)
+    return out
+
+
+def _candidates(h: np.ndarray, lo: np.ndarray, c: np.ndarray, a: np.ndarray, start: int,
+                min_range_atr: float) -> list[tuple[int, int]]:
+    """The cheap prefilter, (side, bar) from ``start`` on: every pattern needs a close
+    against the move at a ``CONTEXT_BARS`` extreme on a bar not too narrow. On Python
+    lists of the tail when it is finite (numpy's max otherwise: NaN compares alike)."""
+    n = len(c)
+    t = max(0, start - CONTEXT_BARS)
+    hl, ll = h[t:].tolist(), lo[t:].tolist()
+    if not all(map(math.isfinite, hl)) or not all(map(math.isfinite, ll)):
+        return _candidates_nan(h, lo, c, a, start, min_range_atr)
+    cl, al = c[t:].tolist(), a[t:].tolist()
+    out = []
+    for side, ext in ((1, hl), (-1, [-x for x in ll])):
+        for i in range(max(start, CONTEXT_BARS), n):
+            j = i - t
+            against = cl[j] < cl[j - 1] if side > 0 else cl[j] > cl[j - 1]
+            if not against or ext[j] < max(ext[j - CONTEXT_BARS:j]):
+                continue
+            if math.isfinite(al[j - 1]) and hl[j] - ll[j] < min_range_atr * al[j - 1]:
+                continue
+            out.append((side, i))
+    return out
+
+
+def _candidates_nan(h: np.ndarray, lo: np.ndarray, c: np.ndarray, a: np.ndarray, start: int,
+                    min_range_atr: float) -> list[tuple[int, int]]:
+    """``_candidates`` on arrays that may hold NaN."""
+    out = []
     for side, ext in ((1, h), (-1, -lo)):
-        # cheap prefilter: every pattern needs a close against the move at a 10-bar extreme
-        for i in range(start, n):
+        for i in range(start, len(c)):
             if i < CONTEXT_BARS:
                 continue
             against = c[i] < c[i - 1] if side > 0 else c[i] > c[i - 1]
@@ -60,10 +99,7 @@ def find_reversals(s: Series, min_range_atr: float = MIN_RANGE_ATR) -> list[Find
                 continue
             if np.isfinite(a[i - 1]) and h[i] - lo[i] < min_range_atr * a[i - 1]:
                 continue
-            f = _reversal(s, i, side, a, engulf)
-            if f is not None:
-                out.append(f)
-    out.sort(key=lambda f: f.date)
+            out.append((side, i))
     return out
 
 

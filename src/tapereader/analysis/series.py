@@ -6,7 +6,7 @@ be numba-compiled and run the same way in ``findings`` and in universe scans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +23,8 @@ class Series:
     ``dates`` is ``datetime64[D]``; prices are float64; ``volume`` and
     ``adj_close`` are float64 arrays (all NaN when the source lacks them).
     ``partial_last`` says the last bar's period is still running (weekly only).
+    ``memo`` holds arrays derived from these ones (e.g. the ATR) for the detectors to share
+    within one analysis; the arrays are never modified in place.
     """
 
     symbol: str
@@ -35,6 +37,7 @@ class Series:
     volume: np.ndarray
     adj_close: np.ndarray
     partial_last: bool = False
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.close)
@@ -44,8 +47,11 @@ class Series:
         return bool(np.isfinite(self.volume).any())
 
     def iso(self, i: int) -> str:
-        """ISO date of bar ``i`` (negative indexes allowed)."""
-        return str(self.dates[i])
+        """ISO date of bar ``i`` (negative indexes allowed; kept in ``memo``)."""
+        got = self.memo.get(i)
+        if got is None:
+            got = self.memo[i] = str(self.dates[i])
+        return got
 
     def head(self, n: int) -> Series:
         """The first ``n`` bars: what was known at bar ``n - 1`` (for prefix tests)."""

@@ -97,7 +97,8 @@ def find_moves_from_pivots(s: Series, swings: Swings, *,
         up = direction == "up"
         ext = s.low if up else s.high
         i = start + int(np.argmin(ext[start:]) if up else np.argmax(ext[start:]))
-        if not ((sw.idx == i) & (sw.kind == (-1 if up else 1))).any() or i == n - 1:
+        q = int(np.searchsorted(sw.idx, i))  # swing bars are sorted and distinct
+        if q == len(sw) or sw.idx[q] != i or sw.kind[q] != (-1 if up else 1) or i == n - 1:
             continue
         piv = float(ext[i])
         p = pct(close, piv)

@@ -54,8 +54,12 @@ class Swings:
         return len(self.idx)
 
     def known_by(self, end: int) -> Swings:
-        """The swings confirmed at or before bar ``end`` (what was known then)."""
-        m = self.confirm <= end
+        """The swings confirmed at or before bar ``end`` (what was known then); ``self``
+        when all are."""
+        c = self.confirm
+        if not len(c) or c.max() <= end:
+            return self
+        m = c <= end
         return Swings(self.idx[m], self.kind[m], self.price[m], self.confirm[m],
                       self.magnitude[m], self.scale[m])
 
@@ -76,11 +80,16 @@ def causal_atr(s: Series, period: int = 14) -> np.ndarray:
     """TA-Lib ATR, with the warm-up bars filled causally by the running mean true range.
 
     Bar ``i`` only depends on bars ``<= i``, so thresholds built on it never look ahead.
+    Computed once per Series (callers must not write into it).
     """
     n = len(s)
-    out = lib.atr(s, period) if n > period else np.full(n, np.nan)
-    _fill_warm(out, s.high, s.low, s.close)
-    return out
+    key = ("causal_atr", period)
+    got = s.memo.get(key)
+    if got is None:
+        got = lib.atr(s, period).copy() if n > period else np.full(n, np.nan)
+        _fill_warm(got, s.high, s.low, s.close)
+        s.memo[key] = got
+    return got
 
 
 @numba.njit(cache=True)

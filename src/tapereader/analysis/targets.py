@@ -15,7 +15,7 @@ import numpy as np
 
 from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
-from .lib import month_year, pct, r2, r6
+from .lib import all_finite, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
 from .zones import find_zones
@@ -57,6 +57,10 @@ def find_targets(
     look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))
     start = max(0, n - look)
     out: list[Finding] = []
+    if levels:
+        from .levels import level_name, pick_levels
+
+        picked = pick_levels(s, levels, max_distance_pct=memory_max_pct)
     for direction in ("up", "down"):
         up = direction == "up"
         found: list[tuple[float, str, str, str]] = []  # level, basis, basis_date, source
@@ -71,9 +75,11 @@ def find_targets(
                            z.figures["last_touch"], "zone"))
         # prior extremes: set before the last bar and not exceeded by it
         ext = s.high if up else s.low
-        pick = np.nanargmax if up else np.nanargmin
+        finite = all_finite(s, "high" if up else "low")  # then argmax is nanargmax
+        pick = (np.argmax if up else np.argmin) if finite else (
+            np.nanargmax if up else np.nanargmin)
         for lo, name, source in ((start, None, "prior_extreme"), (0, "all-time", "all_time")):
-            if not np.isfinite(ext[lo:]).any():
+            if not finite and not np.isfinite(ext[lo:]).any():
                 continue
             i = lo + int(pick(ext[lo:]))
             if i == n - 1:
@@ -82,10 +88,7 @@ def find_targets(
             basis = f"{name} {word}" if name else f"{month_year(s.iso(i))} {word}"
             found.append((float(ext[i]), basis, s.iso(i), source))
         if levels:
-            from .levels import level_name, pick_levels
-
-            near = [lv for r, lv, first in pick_levels(s, levels, max_distance_pct=memory_max_pct)
-                    if first and r == role]
+            near = [lv for r, lv, first in picked if first and r == role]
             for lv in near:
                 found.append((lv.price, level_name(s, lv), s.iso(lv.idx),
                               "major_level"))

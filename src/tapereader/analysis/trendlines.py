@@ -35,7 +35,7 @@ chosen with the ranking as of their own bar, so a prefix run reproduces them exa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -98,6 +98,13 @@ class _Space:
     slope: np.ndarray
     scan: tuple
     params: LineParams
+    # the per-line numbers as Python lists (read many times while writing the findings)
+    p1_l: list = field(default_factory=list)
+    y1_l: list = field(default_factory=list)
+    slope_l: list = field(default_factory=list)
+    brk_l: list = field(default_factory=list)
+    bconf_l: list = field(default_factory=list)
+    reclaim_l: list = field(default_factory=list)
 
 
 def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "log",
@@ -138,13 +145,14 @@ def find_trendlines(s: Series, swings: Swings | None = None, *, scale: str = "lo
         known_l = known.tolist()
         brk_l = brk.tolist()
         bc_l = brk_conf.tolist()
+        rt_l = rt_start.tolist()
         for k, chosen in zip(ks[1:], ranked[1:], strict=True):
             cands: list[tuple[str, int, float, str, float]] = []
             for j, sc in chosen:
                 if bc_l[j] >= 0 and known_l[j] == k:
                     b = brk_l[j]
                     cands.append(("b", j, sc, s.iso(b), lib.r6(_line_at(sp, j, b, scale))))
-                if k in rt_start[j].tolist():
+                if k in rt_l[j]:
                     cands.append(("r", j, sc, s.iso(k), lib.r6(_line_at(sp, j, k, scale))))
             for kind, j, sc, _d, _v in _distinct(cands, float(atr[k]) * p.same_line_atr):
                 if kind == "b":
@@ -166,9 +174,9 @@ def _states(s: Series, sp: _Space, chosen: list[tuple[int, float]], scale: str, 
     for (j, sc), other in zip(chosen, others, strict=True):
         after = None
         if states[j] in ("intact", "breached"):
-            prior = [b for b in broken if int(sp.p1[j]) >= int(sp.scan[2][b])]
+            prior = [b for b in broken if sp.p1_l[j] >= sp.brk_l[b]]
             if prior:
-                after = _name(s, sp, min(prior, key=lambda b: int(sp.scan[2][b])))
+                after = _name(s, sp, min(prior, key=lambda b: sp.brk_l[b]))
         out.append(_state_finding(s, sp, j, sc, scale, spw, other, after, states[j]))
     return out
 
@@ -204,12 +212,21 @@ def _space(s: Series, sw: Swings, prices: tuple, tol: np.ndarray, direction: str
     if not r[0]:
         return None
     aidx, aconf, p1, p2, conf2, y1, slope = r[1:8]
+    scan = r[8:]
     return _Space(direction, s.timeframe, lo, hi, cl, tol, aidx, aconf, p1, p2, conf2, y1,
-                  slope, r[8:], p)
+                  slope, scan, p, p1.tolist(), y1.tolist(), slope.tolist(), scan[2].tolist(),
+                  scan[3].tolist(), scan[4].tolist())
 
 
 def _status(sp: _Space, j: int, k: int) -> str:
-    """State of line ``j`` at bar ``k``."""
+    """State of line ``j`` at bar ``k`` (``_status_of``, on the lists)."""
+    b, bc = sp.brk_l[j], sp.bconf_l[j]
+    if b < 0 or b > k:
+        return "intact"
+    if bc < 0 or bc > k:
+        return "breached"
+    if 0 <= sp.reclaim_l[j] <= k:
+        return "retaken"
     return _status_of(sp.scan, j, k)
 
 
@@ -250,15 +267,15 @@ def _price(sp: _Space, y: float, scale: str) -> float:
 
 
 def _line_at(sp: _Space, j: int, i: int, scale: str) -> float:
-    return _price(sp, sp.y1[j] + sp.slope[j] * (i - sp.p1[j]), scale)
+    return _price(sp, sp.y1_l[j] + sp.slope_l[j] * (i - sp.p1_l[j]), scale)
 
 
 def _anchors(sp: _Space, j: int, k: int, touch_atr: float) -> list[int]:
     """Swing points (confirmed by ``k``) the line rests on, from its first anchor to its break."""
-    brk, brk_conf = int(sp.scan[2][j]), int(sp.scan[3][j])
+    brk, brk_conf = sp.brk_l[j], sp.bconf_l[j]
     end = brk - 1 if 0 <= brk_conf <= k else k
-    return _lines.anchors(sp.aidx, sp.aconf, sp.lo, sp.tol, int(sp.p1[j]), float(sp.y1[j]),
-                          float(sp.slope[j]), end, k, touch_atr).tolist()
+    return _lines.anchors(sp.aidx, sp.aconf, sp.lo, sp.tol, sp.p1_l[j], sp.y1_l[j],
+                          sp.slope_l[j], end, k, touch_atr).tolist()
 
 
 def _max_from(hi: np.ndarray, i: int, k: int) -> float:
@@ -270,7 +287,7 @@ def _max_from(hi: np.ndarray, i: int, k: int) -> float:
 
 
 def _slope_pct_week(sp: _Space, j: int, scale: str, spw: float, k: int) -> float:
-    b = sp.slope[j] * (1.0 if sp.direction == "up" else -1.0)
+    b = sp.slope_l[j] * (1.0 if sp.direction == "up" else -1.0)
     if scale == "log":
         return lib.r6((np.exp(b * spw) - 1.0) * 100.0)
     return lib.r6(b * spw / _line_at(sp, j, k, scale) * 100.0)
@@ -279,12 +296,12 @@ def _slope_pct_week(sp: _Space, j: int, scale: str, spw: float, k: int) -> float
 def _name(s: Series, sp: _Space, j: int) -> str:
     kind = "uptrend line from the" if sp.direction == "up" else "downtrend line from the"
     point = "low" if sp.direction == "up" else "high"
-    return f"{kind} {lib.month_year(s.iso(int(sp.p1[j])))} {point}"
+    return f"{kind} {lib.month_year(s.iso(sp.p1_l[j]))} {point}"
 
 
 def _isos(s: Series, idx: list[int]) -> list[str]:
     """``[s.iso(i) for i in idx]``, in one conversion for long lists (``datetime_as_string``
-    costs ~6 us however short the list, ``iso`` ~0.3 us a date)."""
+    has a fixed cost however short the list; see docs/status.md, engine speed)."""
     if len(idx) < 20:
         return [s.iso(i) for i in idx]
     return np.datetime_as_string(s.dates[idx]).tolist()
@@ -299,27 +316,45 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
                    after_break_of: str | None = None, state: str | None = None) -> Finding:
     k = len(s) - 1
     state = _status(sp, j, k) if state is None else state
-    touch, _nt, brk, bconf, _rc, rt_start, _re, nrt = sp.scan
+    touch, _nt, _b, _bc, _rc, rt_start, _re, nrt = sp.scan
     broken = state not in ("intact", "breached")
-    last = int(brk[j]) - 1 if broken else k
+    b, bc = sp.brk_l[j], sp.bconf_l[j]
+    last = b - 1 if broken else k
     touches = [i for i in touch[j].tolist() if 0 <= i <= last]
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
-    value = _line_at(sp, j, k, scale)
     close = float(s.close[k])
+    y1 = sp.y1_l[j]
+    runmax = _max_from(sp.hi, sp.p1_l[j], k) - y1
+    if scale == "log":  # every exp of the finding in one call (the same values one by one)
+        up = sp.direction == "up"
+        p1, sl = sp.p1_l[j], sp.slope_l[j]
+        yk = y1 + sl * (k - p1)
+        yb = y1 + sl * (b - p1)
+        ex = np.exp(np.array([yk if up else -yk, runmax, sl * (1.0 if up else -1.0) * spw,
+                              yb if up else -yb,
+                              *[sp.lo[i] if up else -sp.lo[i] for i in anchors]])).tolist()
+        value, fwd = ex[0], (ex[1] - 1.0) * 100
+        slope_w = lib.r6((ex[2] - 1.0) * 100.0)
+        at_break = ex[3]
+        anchor_prices = [lib.r6(x) for x in ex[4:]]
+    else:
+        value = _line_at(sp, j, k, scale)
+        fwd = runmax / abs(y1) * 100
+        slope_w = _slope_pct_week(sp, j, scale, spw, k)
+        at_break = _line_at(sp, j, b, scale)
+        anchor_prices = [lib.r6(_price(sp, sp.lo[i], scale)) for i in anchors]
     dist = lib.pct(close, value)
-    runmax = _max_from(sp.hi, int(sp.p1[j]), k) - sp.y1[j]
-    fwd = (np.exp(runmax) - 1.0) * 100 if scale == "log" else runmax / abs(sp.y1[j]) * 100
-    b, bc = int(brk[j]), int(bconf[j])
+    rv, rc, rd = lib.r2(value), lib.r2(close), lib.r2(dist)
     figures = {
         "direction": sp.direction, "scale": scale,
         "anchors": _isos(s, anchors),
         "touches": len(touches),
-        "slope_pct_per_week": _slope_pct_week(sp, j, scale, spw, k),
+        "slope_pct_per_week": slope_w,
         "value_at_asof": lib.r6(value), "state": state,
         "break_date": s.iso(b) if state != "intact" else None,
         "confirm_date": s.iso(bc) if broken else None,
         "score": lib.r6(score),
-        "anchor_prices": [lib.r6(_price(sp, sp.lo[i], scale)) for i in anchors],
+        "anchor_prices": anchor_prices,
         "touch_dates": _isos(s, touches),
         "first_anchor_move_pct": lib.r6(fwd),
         "distance_pct": lib.r6(dist),
@@ -331,38 +366,38 @@ def _state_finding(s: Series, sp: _Space, j: int, score: float, scale: str,
         figures["scale_differs"] = other["state"] != state
     name = _name(s, sp, j)
     if broken:
-        figures["line_value_at_break"] = lib.r6(_line_at(sp, j, b, scale))
+        figures["line_value_at_break"] = lib.r6(at_break)
         rs = rt_start[j, :min(nrt[j], _CAP)]
         starts = rs[(rs >= 0) & (rs <= k)].tolist()
         figures["last_retest_date"] = s.iso(starts[-1]) if starts else None
-        rc = int(sp.scan[4][j])
-        figures["retaken_date"] = s.iso(rc) if 0 <= rc <= k else None
+        rk = sp.reclaim_l[j]
+        figures["retaken_date"] = s.iso(rk) if 0 <= rk <= k else None
     side = "above" if dist >= 0 else "below"
     right_side = (dist >= 0) == (sp.direction == "up")
     if state == "intact" and right_side:
-        summary = (f"{s.symbol}'s {name} holds: the line is at {lib.r2(value)} and the close "
-                   f"{lib.r2(close)} is {abs(lib.r2(dist))}% {side} it ({len(touches)} touches).")
+        summary = (f"{s.symbol}'s {name} holds: the line is at {rv} and the close "
+                   f"{rc} is {abs(rd)}% {side} it ({len(touches)} touches).")
     elif state == "intact":
-        summary = (f"{s.symbol} is testing the {name}: the close {lib.r2(close)} is "
-                   f"{abs(lib.r2(dist))}% {side} the line at {lib.r2(value)}, within its "
+        summary = (f"{s.symbol} is testing the {name}: the close {rc} is "
+                   f"{abs(rd)}% {side} the line at {rv}, within its "
                    f"tolerance.")
     elif state == "breached":
         summary = (f"{s.symbol} closed {'below' if sp.direction == 'up' else 'above'} the "
                    f"{name} on {s.iso(b)}, not yet a confirmed break: the line is at "
-                   f"{lib.r2(value)}, the close {lib.r2(close)} is {abs(lib.r2(dist))}% {side} "
+                   f"{rv}, the close {rc} is {abs(rd)}% {side} "
                    f"it.")
     elif state == "retesting":
         under = "from below" if sp.direction == "up" else "from above"
         summary = (f"{s.symbol} broke the {name} ({_when(s, b)}) and is re-testing it "
-                   f"{under}: line {lib.r2(value)}, close {lib.r2(close)} "
-                   f"({lib.r2(dist):+.2f}%).")
+                   f"{under}: line {rv}, close {rc} "
+                   f"({rd:+.2f}%).")
     elif state == "retaken":
         summary = (f"{s.symbol} broke the {name} ({_when(s, b)}) and retook it "
-                   f"({_when(s, int(sp.scan[4][j]))}): the line is at {lib.r2(value)}, the "
-                   f"close {lib.r2(close)} is {abs(lib.r2(dist))}% {side} it.")
+                   f"({_when(s, sp.reclaim_l[j])}): the line is at {rv}, the "
+                   f"close {rc} is {abs(rd)}% {side} it.")
     else:
         summary = (f"{s.symbol} broke the {name} ({_when(s, b)}); the line is at "
-                   f"{lib.r2(value)}, the close {lib.r2(close)} is {abs(lib.r2(dist))}% "
+                   f"{rv}, the close {rc} is {abs(rd)}% "
                    f"{side} it.")
     if after_break_of is not None:
         summary = summary[:-1] + f" (a new line, drawn after the break of the {after_break_of})."
@@ -408,7 +443,7 @@ def _other_scales(s: Series, sp: _Space, js: list[int], scale: str,
 
 
 def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str) -> Finding:
-    b = int(sp.scan[2][j])
+    b = sp.brk_l[j]
     anchors = _anchors(sp, j, k, sp.params.touch_atr)
     value = _line_at(sp, j, b, scale)
     close = float(s.close[b])
@@ -417,7 +452,7 @@ def _break_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: str
         "line_value": lib.r6(value), "close": lib.r6(close),
         "distance_pct": lib.r6(lib.pct(close, value)),
         "confirm_close": lib.r6(float(s.close[k])),
-        "confirm_date": s.iso(int(sp.scan[3][j])),
+        "confirm_date": s.iso(sp.bconf_l[j]),
     }
     summary = (f"{s.symbol} broke the {_name(s, sp, j)} ({_when(s, b)}): close "
                f"{lib.r2(close)} against the line at {lib.r2(value)}.")
@@ -434,7 +469,7 @@ def _retest_event(s: Series, sp: _Space, j: int, k: int, score: float, scale: st
     figures = {
         "direction": sp.direction, "scale": scale, "anchors": _isos(s, anchors),
         "line_value": lib.r6(value), "close": lib.r6(close), "distance_pct": lib.r6(dist),
-        "break_date": s.iso(int(sp.scan[2][j])),
+        "break_date": s.iso(sp.brk_l[j]),
     }
     side = "underside" if sp.direction == "up" else "topside"
     summary = (f"{s.symbol} is re-testing the {side} of the broken {_name(s, sp, j)}: line "

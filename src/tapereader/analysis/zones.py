@@ -23,7 +23,7 @@ import numpy as np
 
 from ..data.bars import BARS_PER_YEAR as _BARS_PER_YEAR
 from ..findings import Finding
-from .lib import RECENT, atr, is_recent, month_year, pct, r2, r6
+from .lib import RECENT, all_finite, atr, is_recent, month_year, pct, r2, r6
 from .series import Series
 from .swings import Swings
 
@@ -152,6 +152,18 @@ def _touches(high, low, close, lo, hi, start, gap):  # pragma: no cover - numba
     return count, last, side
 
 
+@numba.njit(cache=True)
+def _touches_many(high, low, close, los, his, starts, gap):  # pragma: no cover - numba
+    """``_touches`` of each band ``[los[c], his[c]]`` from bar ``starts[c]``, in one call."""
+    m = len(los)
+    count = np.empty(m, np.int64)
+    last = np.empty(m, np.int64)
+    side = np.empty(m, np.int64)
+    for c in range(m):
+        count[c], last[c], side[c] = _touches(high, low, close, los[c], his[c], starts[c], gap)
+    return count, last, side
+
+
 def find_zones(
     s: Series,
     swings: Swings | None = None,
@@ -201,7 +213,7 @@ def find_zones(
 
     firsts, lasts, majors = _cluster_stats(idx, mag, starts, ends)
     plist = price.tolist()
-    cands = []  # (score, role, lo, hi, dist, count, tlast, members)
+    near = []  # the groups within max_distance_pct: (c0, c1, first, lastm, major, role, dist)
     for c0, c1, first, lastm, major in zip(starts.tolist(), ends.tolist(), firsts.tolist(),
                                           lasts.tolist(), majors.tolist(), strict=True):
         lo, hi = plist[c0], plist[c1 - 1]
@@ -213,7 +225,15 @@ def find_zones(
             role, dist = "", 0.0
         if abs(dist) > max_distance_pct:
             continue
-        count, tlast, side = _touches(s.high, s.low, s.close, lo - pad, hi + pad, first, touch_gap)
+        near.append((c0, c1, first, lastm, major, role, dist))
+    counts, tlasts, sides = _touches_many(
+        s.high, s.low, s.close, np.array([plist[g[0]] - pad for g in near]),
+        np.array([plist[g[1] - 1] + pad for g in near]),
+        np.array([g[2] for g in near], np.int64), touch_gap)
+    cands = []  # (score, role, lo, hi, dist, count, tlast, members)
+    for (c0, c1, _first, lastm, major, role, dist), count, tlast, side in zip(
+            near, counts.tolist(), tlasts.tolist(), sides.tolist(), strict=True):
+        lo, hi = plist[c0], plist[c1 - 1]
         count = max(count, c1 - c0)  # merged visits never hide distinct member swings
         if count < min_touches or tlast < 0:
             continue
@@ -226,14 +246,16 @@ def find_zones(
                       slice(c0, c1)))
 
     out: list[Finding] = []
+    idx_l, kind_l = idx.tolist(), kind.tolist()
     for want in ("resistance", "support"):
         side = sorted((c for c in cands if c[1] == want), key=lambda c: (-c[0], c[2]))
         for score, role, lo, hi, dist, count, tlast, members in side[:per_side]:
+            kinds = kind_l[members]
             figures = {
                 "role": role, "low": r6(lo), "high": r6(hi), "touches": count,
                 "last_touch": s.iso(tlast), "distance_pct": r6(dist),
-                "swing_dates": sorted({s.iso(int(i)) for i in idx[members]}),
-                "highs": int((kind[members] > 0).sum()), "lows": int((kind[members] < 0).sum()),
+                "swing_dates": sorted({s.iso(i) for i in idx_l[members]}),
+                "highs": sum(k > 0 for k in kinds), "lows": sum(k < 0 for k in kinds),
             }
             out.append(Finding(
                 kind="zone", symbol=s.symbol, timeframe=s.timeframe, date=s.iso(-1),
@@ -313,7 +335,11 @@ def find_breakouts(
     if len(sw) == 0:
         return []
     a = atr(s)
-    rng = np.nanmean(s.high - s.low) if np.isfinite(s.high - s.low).any() else 0.0
+    span = s.high - s.low
+    if all_finite(s, "high") and all_finite(s, "low"):
+        rng = float(np.mean(span))  # what nanmean gives without NaN
+    else:
+        rng = np.nanmean(span) if np.isfinite(span).any() else 0.0
     a = np.where(np.isfinite(a), a, rng)
     tol = tol_atr * a
     look = int(lookback_years * _BARS_PER_YEAR.get(s.timeframe, 252))

@@ -142,6 +142,7 @@ class Store:
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         """Refuse a DuckDB file that is not a store; create the table in a new one."""
+        self._empty = False
         try:
             tables = sorted(r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables "
@@ -185,6 +186,11 @@ class Store:
             return result.df() if frame else result.fetchall()
         except duckdb.Error as err:
             raise self._error(_problem(err, "query failed")) from None
+
+    def _has_bars(self) -> bool:
+        """False for a read-only DuckDB file without tables (checked on each reopening)."""
+        self._connection()
+        return not self._empty
 
     @contextmanager
     def released(self) -> Iterator[None]:
@@ -256,7 +262,7 @@ class Store:
         Bars that break a rule raise the DataError a file would give, naming the store and
         the symbol (``store.duckdb, symbol SPY, row 3, date 2013-07-06: not an XNYS
         session: Saturday``)."""
-        if self._empty:
+        if not self._has_bars():
             return None
         sql = f"SELECT date, {', '.join(COLUMNS)} FROM bars WHERE symbol = ?"
         params: list[object] = [_norm(symbol)]
@@ -275,20 +281,20 @@ class Store:
 
     def last_date(self, symbol: str) -> date | None:
         """Date of the last cached bar of ``symbol`` (None when nothing is cached)."""
-        if self._empty:
+        if not self._has_bars():
             return None
         rows = self._rows("SELECT max(date) FROM bars WHERE symbol = ?", [_norm(symbol)])
         return rows[0][0] if rows else None
 
     def symbols(self) -> list[str]:
         """Symbols with at least one cached bar, sorted."""
-        if self._empty:
+        if not self._has_bars():
             return []
         return [r[0] for r in self._rows("SELECT DISTINCT symbol FROM bars ORDER BY symbol")]
 
     def coverage(self) -> list[tuple[str, date, date, int]]:
         """``(symbol, first date, last date, rows)`` per cached symbol, sorted by symbol."""
-        if self._empty:
+        if not self._has_bars():
             return []
         rows = self._rows(
             "SELECT symbol, min(date), max(date), count(*) FROM bars "
