@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tapereader.config import default_watchlist
+from tapereader.story import ranking
 from tapereader.story.compose import compose_note
 from tests.story import checkers as ck
 from tests.story.realrun import engine_run
@@ -69,10 +70,14 @@ def test_a_line_far_from_the_close_is_not_being_retested(market_dir):
                 and f.timeframe == "weekly" and f.figures["anchors"][0].startswith("2009-03"))
     close = _closes(market_dir, "RUT")[:asof].iloc[-1]
     assert (line.figures["value_at_asof"] / close - 1) * 100 > 5
+    assert not ranking.at_the_line(line.figures.get("distance_pct"))
     md = note.markdown()
-    sent = next(s for s in re.split(r"(?<=\.) ", md) if "from the March 2009 low" in s
-                and "Russell 2000" in s)
-    assert "pulled away below it" in sent and "testing" not in sent, sent
+    sents = [s for s in re.split(r"(?<=\.)\s+", md) if "from the March 2009 low" in s
+             and "Russell 2000" in s]
+    # the S&P 500's own March 2009 line broke that week and now leads the lines; when the
+    # Russell 2000's line is told too, it is told as pulled away, not as being re-tested
+    for sent in sents:
+        assert "pulled away below it" in sent and "testing" not in sent, sent
 
 
 def _bars(market_dir: Path, sym: str) -> pd.DataFrame:
@@ -91,3 +96,29 @@ def test_a_lower_prior_high_as_target_names_the_record_above(market_dir):
     assert "upside to its April 2000 high of 107.69" in md
     assert (f"(its record high, {ck.once(rec, 2)} from March {when.year}, is "
             f"{ck.once(pct, 1)}% above the close)") in md
+
+
+def test_a_line_broken_on_the_day_leads_the_trend_lines(market_dir):
+    """2018-02-05 (S&P 500 -4.1%): the section opened with TLT's lines and told the S&P 500's
+    daily uptrend line, broken that day, third."""
+    asof = "2018-02-05"
+    _run, note = _note(market_dir, asof)
+    section = note.markdown().split("## Trend lines")[1].split("\n## ")[0].strip()
+    first = section.split("\n\n")[0]
+    assert first.startswith("The S&P 500") and "on February 5, 2018" in first, section
+
+
+def test_only_a_recent_break_of_a_line_still_broken_is_news():
+    from tests.story.synthetic import F
+
+    def line(state, brk, date="2018-02-05"):
+        return F("trendline", "GSPC", {"direction": "up", "state": state, "break_date": brk,
+                                       "scale": "log", "touches": 3, "value_at_asof": 2700.0,
+                                       "slope_pct_per_week": 0.4,
+                                       "anchors": ["2017-08-21", "2017-11-15"]}, date=date)
+
+    assert ranking.broken_lately(line("broken", "2018-02-05"))
+    assert ranking.broken_lately(line("broken", "2018-01-26"))
+    assert not ranking.broken_lately(line("broken", "2018-01-05"))     # a month ago
+    assert not ranking.broken_lately(line("retaken", "2018-02-01"))    # climbed back
+    assert not ranking.broken_lately(line("intact", None))

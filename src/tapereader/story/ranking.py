@@ -7,6 +7,7 @@ sections and the charts, so the charts always illustrate what the note says.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,9 +68,25 @@ def role_rank(symbol: str, wl: Watchlist) -> int:
 
 # ------------------------------------------------------------------ trend lines
 
+BROKEN_LATELY_DAYS = 10     # a line broken this many calendar days ago is still news ...
+BROKEN_LATELY_WEIGHT = 2.0  # ... and counts double among the note's lines
+
+
+def broken_lately(f: Finding) -> bool:
+    """Was the trend line broken within ``BROKEN_LATELY_DAYS`` of the finding's date (and not
+    retaken)? A line that broke on a crash day is that day's line news."""
+    brk = f.figures.get("break_date")
+    if not brk or f.figures.get("state") != "broken":
+        return False
+    return 0 <= (dt.date.fromisoformat(f.date[:10]) - dt.date.fromisoformat(str(brk)[:10])).days \
+        <= BROKEN_LATELY_DAYS
+
+
 def trendline_weight(f: Finding, wl: Watchlist) -> float:
     """How much a trend line matters: its state, the instrument's role, its own score."""
     w = STATE_WEIGHT.get(str(f.figures.get("state")), 1.0)
+    if broken_lately(f):
+        w *= BROKEN_LATELY_WEIGHT
     if wl.role(f.symbol) == "benchmark":
         w *= 2.0
     elif wl.role(f.symbol) in EQUITY_ROLES:
@@ -238,7 +255,6 @@ def last_close(findings: list[Finding], symbol: str) -> float | None:
 def standing_break(findings: list[Finding], symbol: str, asof: str,
                    max_days: int = 10) -> Finding | None:
     """The most significant recent breakout/breakdown that the last close still confirms."""
-    import datetime as dt
 
     close = last_close(findings, symbol)
     out = []
