@@ -23,9 +23,11 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # publish the reference note and the sessions before it into the embedded SQLite, then serve
+# the demo's posts are of 2013: their comments stay open (TAPEREADER_COMMENTS_OPEN_DAYS empty)
+# so that the reply form can be tried; set it to close them after that many days as on a real site
 site: $(STAMP)
 	$(BIN)/tapereader publish --from $(SITE_FROM) --to $(ASOF)
-	$(BIN)/tapereader serve --port $(PORT)
+	TAPEREADER_COMMENTS_OPEN_DAYS="$${TAPEREADER_COMMENTS_OPEN_DAYS-}" $(BIN)/tapereader serve --port $(PORT)
 
 report: $(STAMP)
 	$(BIN)/tapereader report --asof $(ASOF) --out $(OUT)
