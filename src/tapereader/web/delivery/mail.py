@@ -120,6 +120,21 @@ def unsubscribe_mailto(token_url: str) -> str:
     return f"mailto:{addr}?subject={quote('unsubscribe ' + token_url, safe='')}"
 
 
+BULK_HEADERS = {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Precedence": "bulk", "Auto-Submitted": "auto-generated"}
+
+
+def _attach_charts(msg: EmailMultiAlternatives, pm: PostMail) -> None:
+    """The post's charts as inline images of a multipart/related message (cid: links)."""
+    if pm.charts:
+        msg.mixed_subtype = "related"
+        for c in pm.charts:
+            img = MIMEImage(c.png, "png")
+            img.add_header("Content-ID", f"<{c.cid}>")
+            img.add_header("Content-Disposition", "inline", filename=c.filename)
+            msg.attach(img)
+
+
 def build_message(pm: PostMail, *, to: str, unsubscribe_url: str, preferences_url: str,
                   message_id: str) -> PostEmail:
     """The subscriber's message: the post's mail with their links, headers and Message-ID."""
@@ -128,19 +143,11 @@ def build_message(pm: PostMail, *, to: str, unsubscribe_url: str, preferences_ur
     headers = {
         "Message-ID": message_id,
         "List-Unsubscribe": f"<{unsubscribe_url}>, <{unsubscribe_mailto(unsubscribe_url)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Precedence": "bulk",
-        "Auto-Submitted": "auto-generated",
+        **BULK_HEADERS,
     }
     msg = PostEmail(pm.subject, text, pm.from_email or None, [to], headers=headers)
     msg.attach_alternative(html, "text/html")
-    if pm.charts:
-        msg.mixed_subtype = "related"
-        for c in pm.charts:
-            img = MIMEImage(c.png, "png")
-            img.add_header("Content-ID", f"<{c.cid}>")
-            img.add_header("Content-Disposition", "inline", filename=c.filename)
-            msg.attach(img)
+    _attach_charts(msg, pm)
     return msg
 
 
@@ -226,20 +233,12 @@ def _body(text: str) -> bytes:
 def build_template(pm: PostMail) -> MailTemplate | None:
     """Serialize ``pm`` once with markers (None if the serialization does not have the
     expected shape: then every message is built the slow way)."""
-    headers = {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-               "Precedence": "bulk", "Auto-Submitted": "auto-generated",
-               "Message-ID": "<tr-template@tapereader.invalid>"}
+    headers = {**BULK_HEADERS, "Message-ID": "<tr-template@tapereader.invalid>"}
     skeleton = PostMail(pm.subject, TEXT_MARK, HTML_MARK, pm.charts, pm.from_email)
     msg = EmailMultiAlternatives(skeleton.subject, skeleton.text, pm.from_email or None,
                                  headers=headers)
     msg.attach_alternative(skeleton.html, "text/html")
-    if pm.charts:
-        msg.mixed_subtype = "related"
-        for c in pm.charts:
-            img = MIMEImage(c.png, "png")
-            img.add_header("Content-ID", f"<{c.cid}>")
-            img.add_header("Content-Disposition", "inline", filename=c.filename)
-            msg.attach(img)
+    _attach_charts(msg, pm)
     raw = msg.message().as_bytes(linesep="\r\n")
     head, sep, body = raw.partition(b"\r\n\r\n")
     head = _PER_MESSAGE.sub(b"", head + b"\r\n")
